@@ -1,0 +1,47 @@
+# The two commands of a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-sqlite test-postgres lint check-migrations services clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+## run: create the virtual environment, migrate the embedded database, load the demo, start the node
+run: $(VENV)/.installed
+	$(BIN)/dxnode db upgrade
+	$(BIN)/dxnode demo load
+	$(BIN)/dxnode demo credentials
+	DXNODE_BASE_URL=$${DXNODE_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/gunicorn --bind $(HOST):$(PORT) \
+		--workers 2 --threads 4 --access-logfile - 'app.wsgi:app'
+
+## test: install what the tests need, then run the whole suite on SQLite and on PostgreSQL
+test: $(VENV)/.installed-test services lint test-sqlite test-postgres
+
+services:
+	bash scripts/ensure-services.sh
+
+lint:
+	$(BIN)/ruff check app catalog policy tests benchmarks migrations/env.py
+
+test-sqlite:
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+test-postgres:
+	DXNODE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -p no:cacheprovider -m "not browser"
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

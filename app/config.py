@@ -1,0 +1,76 @@
+"""Settings: code defaults, then ``DXNODE_*`` environment variables, then an override mapping."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+#: Every setting the node reads, with its default and what it means (the README's table is made from this).
+SETTINGS: dict[str, tuple[Any, str]] = {
+    "NODE_NAME": ("dxnode", "the node's display name in pages and catalog feeds"),
+    "ENV": ("development", "`development` or `production`; production refuses to start without a secret key"),
+    "SECRET_KEY": (None, "signs sessions and CSRF tokens, encrypts signing keys; generated under instance/ in development"),
+    "DATABASE_URL": (None, "SQLAlchemy URL; default the embedded SQLite file `instance/dxnode.sqlite`"),
+    "BASE_URL": ("http://127.0.0.1:5000", "public base URL of the node: the OAuth issuer and the root of dataset IRIs"),
+    "REDIS_URL": (None, "Redis for the job queue (RQ); background jobs run in-process when unset"),
+    "ACCESS_TOKEN_TTL": (600, "lifetime of access tokens in seconds (10 minutes)"),
+    "REFRESH_TOKEN_TTL": (30 * 24 * 3600, "lifetime of a refresh-token family in seconds"),
+    "AUTHORIZATION_CODE_TTL": (60, "lifetime of an authorization code in seconds"),
+    "REVOCATION_POLL": (1.0, "seconds between checks of the revocation list by each worker"),
+    "SESSION_COOKIE_SECURE": (False, "send the session cookie over HTTPS only (set true behind TLS)"),
+    "LOG_LEVEL": ("INFO", "Python logging level"),
+}
+
+
+def _coerce(raw: str, default: Any) -> Any:
+    """Turn an environment string into the type of the setting's default."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def load_settings(instance_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Resolve every setting: defaults, then ``DXNODE_<NAME>`` variables, then ``overrides``."""
+    settings = {name: default for name, (default, _) in SETTINGS.items()}
+    for name, (default, _) in SETTINGS.items():
+        raw = os.environ.get(f"DXNODE_{name}")
+        if raw is not None and raw != "":
+            settings[name] = _coerce(raw, default)
+    settings.update(overrides or {})
+
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'dxnode.sqlite'}"
+    if not settings["SECRET_KEY"]:
+        if settings["ENV"] == "production":
+            raise RuntimeError("DXNODE_SECRET_KEY must be set when DXNODE_ENV=production")
+        settings["SECRET_KEY"] = _development_secret(instance_path)
+    settings["DATABASE_URL"] = normalise_database_url(str(settings["DATABASE_URL"]))
+    settings["BASE_URL"] = str(settings["BASE_URL"]).rstrip("/")
+    return settings
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A random secret kept under instance/ so development sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

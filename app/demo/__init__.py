@@ -1,0 +1,98 @@
+"""The demo marketplace that ``make run`` loads, so a new node has something real to show.
+
+Passwords and client secrets are random per installation and written to
+``instance/demo-credentials.json``; the node keeps only their hashes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlmodel import select
+
+from ..db import unit_of_work
+from ..models import OAuthClient, Organization, User
+from ..schemas.parties import ClientCreate, OrganizationCreate
+from ..security import random_token
+from ..services import clients, parties
+from ..services.actors import Actor
+from .organizations import CLIENT_REDIRECT_URI, ORGANIZATIONS
+
+CREDENTIALS_FILE = "demo-credentials.json"
+
+
+class DemoRefused(Exception):
+    """The database holds data that is not the demo's."""
+
+
+def credentials_path() -> Path:
+    """Where the demo credentials are written."""
+    return Path(current_app.instance_path) / CREDENTIALS_FILE
+
+
+def load() -> tuple[Path, bool]:
+    """Create the demo organisations, users and clients; returns the credentials path and whether it created them."""
+    path = credentials_path()
+    demo_names = {org["name"] for org in ORGANIZATIONS}
+    with unit_of_work() as session:
+        existing = set(session.exec(select(Organization.name)).all())
+        if existing - demo_names:
+            raise DemoRefused(
+                "the database holds organisations that are not demo data "
+                f"({', '.join(sorted(existing - demo_names)[:3])}…); refusing to mix demo data into it"
+            )
+        if existing == demo_names and path.exists():
+            return path, False
+        if existing:  # demo present but its credentials were lost: start the demo parties afresh
+            for org in session.exec(select(Organization)):
+                session.delete(org)
+            session.flush()
+        credentials = _create(session)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(credentials, indent=2, ensure_ascii=False))
+    os.chmod(path, 0o600)
+    return path, True
+
+
+def _create(session: Any) -> dict[str, Any]:
+    node = Actor.node()
+    base = current_app.config["BASE_URL"]
+    out: dict[str, Any] = {
+        "warning": "DEMO CREDENTIALS ONLY: never use them, or this demo database, in production.",
+        "base_url": base,
+        "organizations": [],
+    }
+    for spec in ORGANIZATIONS:
+        data = OrganizationCreate.model_validate({k: spec[k] for k in ("name", "jurisdiction", "homepage", "email")}
+                                                 | {"kind": "provider" if spec["kind"] == "operator" else spec["kind"]})
+        org = parties.create_organization(session, node, data, kind=spec["kind"])
+        entry: dict[str, Any] = {"id": org.id, "name": org.name, "kind": org.kind, "users": [], "clients": []}
+        for person in spec["users"]:
+            password = random_token(nbytes=12)
+            user = parties.create_user_unchecked(session, org, person["email"], person["name"], password,
+                                                 person["roles"])
+            entry["users"].append({"email": user.email, "password": password, "roles": user.roles})
+        for client_spec in spec.get("clients", []):
+            client, secret = clients.register_client(session, node, org.id, ClientCreate.model_validate(client_spec))
+            entry["clients"].append({"name": client.name, "client_id": client.client_id, "client_secret": secret,
+                                     "scope": client.scope, "grant_types": client.grant_types,
+                                     "redirect_uris": client.redirect_uris})
+        out["organizations"].append(entry)
+    return out
+
+
+def summary(credentials: dict[str, Any]) -> str:
+    """A short text of the demo logins and clients, for the console."""
+    lines = [f"*** {credentials['warning']} ***", f"node: {credentials['base_url']}"]
+    for org in credentials["organizations"]:
+        lines.append(f"{org['name']} ({org['kind']})")
+        lines += [f"  user   {u['email']}  password {u['password']}  roles {','.join(u['roles'])}" for u in org["users"]]
+        lines += [f"  client {c['client_id']}  secret {c['client_secret']}" for c in org["clients"]]
+    return "\n".join(lines)
+
+
+__all__ = ["CLIENT_REDIRECT_URI", "DemoRefused", "OAuthClient", "User", "load", "summary"]

@@ -1,0 +1,53 @@
+"""Alembic environment: the node's metadata, its database URL, batch mode for SQLite."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+import app.models  # noqa: F401 - registers every table on the metadata
+from app.models.base import metadata
+
+config = context.config
+
+
+def _url() -> str:
+    url = config.get_main_option("sqlalchemy.url")
+    if url:
+        return url
+    from pathlib import Path
+
+    from app.config import load_settings
+
+    return str(load_settings(Path("instance").resolve())["DATABASE_URL"])
+
+
+def run_offline() -> None:
+    """Write SQL instead of running it."""
+    context.configure(url=_url(), target_metadata=metadata, literal_binds=True, render_as_batch=True,
+                      compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    """Run the migrations against the database."""
+    connectable = config.attributes.get("connection")
+    if connectable is None:
+        engine = engine_from_config({"sqlalchemy.url": _url()}, prefix="sqlalchemy.", poolclass=pool.NullPool)
+        with engine.connect() as connection:
+            _run(connection)
+    else:
+        _run(connectable)
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()
