@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 
@@ -18,12 +19,11 @@ class ClientForm(FlaskForm):
     """Register an OAuth client."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    client_type = SelectField("Type", choices=[("confidential", "Confidential (server, has a secret)"),
-                                               ("public", "Public (browser or mobile app, PKCE only)")])
+    client_type = SelectField("Type", choices=[SelectChoice("confidential", "Confidential (server, has a secret)"),
+                                               SelectChoice("public", "Public (browser or mobile app, PKCE only)")])
     grant_types = SelectMultipleField(
         "Grants",
-        choices=[("client_credentials", "client_credentials"), ("authorization_code", "authorization_code"),
-                 ("refresh_token", "refresh_token")],
+        choices=[SelectChoice(g) for g in ("client_credentials", "authorization_code", "refresh_token")],
         default=["client_credentials"],
     )
     redirect_uris = StringField("Redirect URIs (space-separated)", validators=[Optional(), Length(max=4000)])
@@ -40,7 +40,7 @@ class MemberForm(FlaskForm):
     password = PasswordField("Initial password", validators=[DataRequired(), Length(min=12, max=200)])
     roles = SelectMultipleField(
         "Roles",
-        choices=[(r, r) for r in ("admin", "steward", "buyer", "reviewer", "finance", "viewer")],
+        choices=[SelectChoice(role) for role in ("admin", "steward", "buyer", "reviewer", "finance", "viewer")],
         default=["viewer"],
     )
 
