@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +16,9 @@ from . import config as settings
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build a node: settings from code defaults, then ``DXNODE_*`` variables, then ``config``."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__, instance_path=os.environ.get("DXNODE_INSTANCE_PATH") or None, instance_relative_config=True
+    )
     register_settings(app, config)
     register_extensions(app)
     register_blueprints(app)
@@ -31,7 +34,7 @@ def register_settings(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=bool(app.config["SESSION_COOKIE_SECURE"]),
+        SESSION_COOKIE_SECURE=bool(app.config["SESSION_COOKIE_SECURE"]) or app.config["ENV"] == "production",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         WTF_CSRF_TIME_LIMIT=3600,
         JSON_SORT_KEYS=False,
@@ -39,7 +42,9 @@ def register_settings(app: Flask, config: Mapping[str, Any] | None) -> None:
     )
     if "TESTING" in (config or {}):
         app.testing = bool(config["TESTING"])  # type: ignore[index]
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 def register_extensions(app: Flask) -> None:

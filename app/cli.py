@@ -42,13 +42,17 @@ def _fail(exc: Exception) -> None:
 
 
 def _org_by_name_or_id(session: Any, ref: str) -> Organization:
-    org = session.get(Organization, ref) or session.exec(select(Organization).where(Organization.name == ref)).first()
+    org = (
+        session.get(Organization, ref)
+        or session.exec(select(Organization).where(Organization.name == ref)).first()
+    )
     if org is None:
         raise click.ClickException(f"no organisation {ref!r}")
     return org
 
 
 # --- database -------------------------------------------------------------------------------------
+
 
 @click.group("db")
 def db_group() -> None:
@@ -87,6 +91,7 @@ def db_current() -> None:
 
 # --- organisations and users ----------------------------------------------------------------------
 
+
 @click.group("org")
 def org_group() -> None:
     """Organisations."""
@@ -106,8 +111,13 @@ def org_create(name: str, kind: str, jurisdiction: str, email: str | None, homep
     from .services.actors import Actor
 
     try:
-        data = OrganizationCreate(name=name, kind="provider" if kind == "operator" else kind,  # type: ignore[arg-type]
-                                  jurisdiction=jurisdiction, email=email, homepage=homepage)  # type: ignore[arg-type]
+        data = OrganizationCreate(
+            name=name,
+            kind="provider" if kind == "operator" else kind,  # type: ignore[arg-type]
+            jurisdiction=jurisdiction,
+            email=email,
+            homepage=homepage,
+        )  # type: ignore[arg-type]
         with unit_of_work() as session:
             org = parties.create_organization(session, Actor.node(), data, kind=kind)
     except (ValidationError, Problem) as exc:
@@ -168,6 +178,7 @@ def user_create(org_ref: str, email: str, name: str, roles: tuple[str, ...], pas
 
 # --- OAuth clients and keys -----------------------------------------------------------------------
 
+
 @click.group("client")
 def client_group() -> None:
     """OAuth clients."""
@@ -182,17 +193,29 @@ def client_group() -> None:
 @click.option("--scope", default="", help="space-separated; default: all the organisation may have")
 @click.option("--resource-server", is_flag=True, help="may introspect tokens")
 @with_appcontext
-def client_create(org_ref: str, name: str, client_type: str, grants: tuple[str, ...], redirect_uris: tuple[str, ...],
-                  scope: str, resource_server: bool) -> None:
+def client_create(
+    org_ref: str,
+    name: str,
+    client_type: str,
+    grants: tuple[str, ...],
+    redirect_uris: tuple[str, ...],
+    scope: str,
+    resource_server: bool,
+) -> None:
     """Register a client; prints its secret once."""
     from .schemas.parties import ClientCreate
     from .services import clients
     from .services.actors import Actor
 
     try:
-        data = ClientCreate(name=name, client_type=client_type, grant_types=list(grants),  # type: ignore[arg-type]
-                            redirect_uris=list(redirect_uris), scope=scope,  # type: ignore[arg-type]
-                            is_resource_server=resource_server)
+        data = ClientCreate(
+            name=name,
+            client_type=client_type,
+            grant_types=list(grants),  # type: ignore[arg-type]
+            redirect_uris=list(redirect_uris),
+            scope=scope,  # type: ignore[arg-type]
+            is_resource_server=resource_server,
+        )
         with unit_of_work() as session:
             org = _org_by_name_or_id(session, org_ref)
             client, secret = clients.register_client(session, Actor.node(), org.id, data)
@@ -240,6 +263,7 @@ def keys_list() -> None:
 
 
 # --- demo data ------------------------------------------------------------------------------------
+
 
 @click.group("demo")
 def demo_group() -> None:

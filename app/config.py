@@ -12,16 +12,30 @@ from typing import Any
 SETTINGS: dict[str, tuple[Any, str]] = {
     "NODE_NAME": ("dxnode", "the node's display name in pages and catalog feeds"),
     "ENV": ("development", "`development` or `production`; production refuses to start without a secret key"),
-    "SECRET_KEY": (None, "signs sessions and CSRF tokens, encrypts signing keys; generated under instance/ in development"),
+    "SECRET_KEY": (
+        None,
+        "signs sessions and CSRF tokens, encrypts signing keys; generated under instance/ in development",
+    ),
     "DATABASE_URL": (None, "SQLAlchemy URL; default the embedded SQLite file `instance/dxnode.sqlite`"),
-    "BASE_URL": ("http://127.0.0.1:5000", "public base URL of the node: the OAuth issuer and the root of dataset IRIs"),
+    "BASE_URL": (
+        "http://127.0.0.1:5000",
+        "public base URL of the node: the OAuth issuer and the root of dataset IRIs",
+    ),
     "REDIS_URL": (None, "Redis for the job queue (RQ); background jobs run in-process when unset"),
     "ACCESS_TOKEN_TTL": (600, "lifetime of access tokens in seconds (10 minutes)"),
     "REFRESH_TOKEN_TTL": (30 * 24 * 3600, "lifetime of a refresh-token family in seconds"),
     "AUTHORIZATION_CODE_TTL": (60, "lifetime of an authorization code in seconds"),
     "REVOCATION_POLL": (1.0, "seconds between checks of the revocation list by each worker"),
-    "SESSION_COOKIE_SECURE": (False, "send the session cookie over HTTPS only (set true behind TLS)"),
+    "SESSION_COOKIE_SECURE": (
+        False,
+        "send the session cookie over HTTPS only (always on when `DXNODE_ENV=production`)",
+    ),
     "LOG_LEVEL": ("INFO", "Python logging level"),
+    "INSTANCE_PATH": (
+        None,
+        "folder for the embedded database, the development secret and demo credentials "
+        "(default `instance/` beside the code)",
+    ),
 }
 
 
@@ -72,5 +86,5 @@ def normalise_database_url(url: str) -> str:
     """Accept plain ``postgresql://`` URLs and use the psycopg 3 driver for them."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url

@@ -55,7 +55,7 @@ def get_session() -> Session:
 
 
 def keep_changes() -> None:
-    """Commit this request's changes even if it answers with an error (e.g. a token family revoked on reuse)."""
+    """Commit this request's changes even if it answers with an error (a token family revoked on reuse)."""
     g.db_keep_changes = True
 
 

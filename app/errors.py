@@ -57,7 +57,9 @@ class Problem(Exception):
 
 def field_error(field: str, reason: str, status: int = 422) -> Problem:
     """A validation problem about one named field."""
-    return Problem(status, f"{field}: {reason}", slug="invalid-input", errors=[{"field": field, "reason": reason}])
+    return Problem(
+        status, f"{field}: {reason}", slug="invalid-input", errors=[{"field": field, "reason": reason}]
+    )
 
 
 def not_found(what: str, identifier: str) -> Problem:

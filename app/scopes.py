@@ -25,14 +25,30 @@ _P, _C, _O = OrgKind.PROVIDER.value, OrgKind.CONSUMER.value, OrgKind.OPERATOR.va
 SCOPES: dict[str, Scope] = {
     s.name: s
     for s in (
-        Scope("org:read", "Read your organisation, its members and OAuth clients", API, frozenset({_P, _C, _O})),
-        Scope("org:write", "Manage your organisation, its members and OAuth clients", API, frozenset({_P, _C, _O})),
-        Scope("catalog:write", "Create and edit datasets, distributions and offers", API, frozenset({_P, _O})),
-        Scope("access:request", "Request access to datasets and sign usage contracts", API, frozenset({_C, _P})),
+        Scope(
+            "org:read", "Read your organisation, its members and OAuth clients", API, frozenset({_P, _C, _O})
+        ),
+        Scope(
+            "org:write",
+            "Manage your organisation, its members and OAuth clients",
+            API,
+            frozenset({_P, _C, _O}),
+        ),
+        Scope(
+            "catalog:write", "Create and edit datasets, distributions and offers", API, frozenset({_P, _O})
+        ),
+        Scope(
+            "access:request", "Request access to datasets and sign usage contracts", API, frozenset({_C, _P})
+        ),
         Scope("contracts:write", "Answer access requests and manage agreements", API, frozenset({_P, _O})),
         Scope("usage:read", "Read usage reports", API, frozenset({_P, _C, _O})),
         Scope("billing:read", "Read invoices, payments and statements", API, frozenset({_P, _C, _O})),
-        Scope("operator", "Operate the exchange: admit organisations, review listings, settle", API, frozenset({_O})),
+        Scope(
+            "operator",
+            "Operate the exchange: admit organisations, review listings, settle",
+            API,
+            frozenset({_O}),
+        ),
         Scope("data:read", "Read data under a signed usage agreement", DATA, frozenset({_C, _P})),
     )
 }

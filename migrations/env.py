@@ -24,8 +24,9 @@ def _url() -> str:
 
 def run_offline() -> None:
     """Write SQL instead of running it."""
-    context.configure(url=_url(), target_metadata=metadata, literal_binds=True, render_as_batch=True,
-                      compare_type=True)
+    context.configure(
+        url=_url(), target_metadata=metadata, literal_binds=True, render_as_batch=True, compare_type=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -42,7 +43,9 @@ def run_online() -> None:
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True, compare_type=True)
+    context.configure(
+        connection=connection, target_metadata=metadata, render_as_batch=True, compare_type=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -18,7 +18,9 @@ def test_readyz_reports_database_and_schema(client):
 
 
 def test_readyz_is_503_on_an_unmigrated_database(tmp_path):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite'}", "SECRET_KEY": "x", "TESTING": True})
+    app = create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite'}", "SECRET_KEY": "x", "TESTING": True}
+    )
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"
@@ -51,7 +53,9 @@ def test_unknown_api_route_is_problem_json(client):
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     body = response.get_json()
-    assert body["status"] == 404 and body["type"].startswith("https://") and body["instance"] == "/api/v1/nothing-here"
+    assert body["status"] == 404
+    assert body["type"].startswith("https://")
+    assert body["instance"] == "/api/v1/nothing-here"
 
 
 def test_wrong_method_is_405_with_allow(client):
@@ -69,7 +73,8 @@ def test_server_errors_never_leak_a_traceback(app):
     response = app.test_client().get("/boom")
     assert response.status_code == 500
     text = response.get_data(as_text=True)
-    assert "secret internals" not in text and "Traceback" not in text
+    assert "secret internals" not in text
+    assert "Traceback" not in text
     assert response.get_json()["status"] == 500
 
 
@@ -90,3 +95,13 @@ def test_timestamps_round_trip_as_aware_utc(app, make_org):
         stored = get_session().get(Organization, org.id)
         assert stored.created_at.tzinfo is not None
         assert stored.created_at.utcoffset().total_seconds() == 0
+
+
+def test_readme_documents_every_setting():
+    from pathlib import Path
+
+    from app.config import SETTINGS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for name in SETTINGS:
+        assert f"`DXNODE_{name}`" in readme, f"README lacks DXNODE_{name}"

@@ -11,14 +11,40 @@ from app.models import OAuthClient, Organization, User
 
 
 def test_create_operator_org_user_and_client(runner, app):
-    op = runner.invoke(args=["org", "create", "--name", "The Exchange", "--kind", "operator", "--jurisdiction", "CN"])
+    op = runner.invoke(
+        args=["org", "create", "--name", "The Exchange", "--kind", "operator", "--jurisdiction", "CN"]
+    )
     assert op.exit_code == 0, op.output
     assert json.loads(op.output)["status"] == "active"
-    user = runner.invoke(args=["user", "create", "--org", "The Exchange", "--email", "ops@exchange.example",
-                               "--name", "Ops", "--role", "admin", "--password", "a long enough password"])
+    user = runner.invoke(
+        args=[
+            "user",
+            "create",
+            "--org",
+            "The Exchange",
+            "--email",
+            "ops@exchange.example",
+            "--name",
+            "Ops",
+            "--role",
+            "admin",
+            "--password",
+            "a long enough password",
+        ]
+    )
     assert user.exit_code == 0, user.output
-    client = runner.invoke(args=["client", "create", "--org", "The Exchange", "--name", "Back office",
-                                 "--scope", "org:read operator"])
+    client = runner.invoke(
+        args=[
+            "client",
+            "create",
+            "--org",
+            "The Exchange",
+            "--name",
+            "Back office",
+            "--scope",
+            "org:read operator",
+        ]
+    )
     assert client.exit_code == 0, client.output
     secret = json.loads(client.output)["client_secret"]
     with app.app_context():
@@ -29,7 +55,9 @@ def test_create_operator_org_user_and_client(runner, app):
 
 
 def test_cli_reports_bad_input_by_field(runner):
-    result = runner.invoke(args=["org", "create", "--name", "X", "--kind", "provider", "--jurisdiction", "ZZ"])
+    result = runner.invoke(
+        args=["org", "create", "--name", "X", "--kind", "provider", "--jurisdiction", "ZZ"]
+    )
     assert result.exit_code == 2
     assert "jurisdiction" in result.output
 
@@ -53,17 +81,26 @@ def test_demo_load_is_idempotent_and_writes_credentials(runner, app, flow):
 
     credentials = json.loads((Path(app.instance_path) / "demo-credentials.json").read_text())
     kinds = [org["kind"] for org in credentials["organizations"]]
-    assert kinds.count("operator") == 1 and kinds.count("provider") >= 2 and kinds.count("consumer") >= 2
+    assert kinds.count("operator") == 1
+    assert kinds.count("provider") >= 2
+    assert kinds.count("consumer") >= 2
     consumer = next(org for org in credentials["organizations"] if org["kind"] == "consumer")
     client = consumer["clients"][0]
-    response = flow.http.post("/oauth/token", data={"grant_type": "client_credentials", "client_id": client["client_id"],
-                                                    "client_secret": client["client_secret"]})
+    response = flow.http.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": client["client_id"],
+            "client_secret": client["client_secret"],
+        },
+    )
     assert response.status_code == 200
     user = consumer["users"][0]
     assert flow.login(user["email"], user["password"]).status_code == 302
 
     shown = runner.invoke(args=["demo", "credentials"])
-    assert "DEMO CREDENTIALS ONLY" in shown.output and client["client_secret"] in shown.output
+    assert "DEMO CREDENTIALS ONLY" in shown.output
+    assert client["client_secret"] in shown.output
 
 
 def test_demo_refuses_a_database_with_other_data(runner, make_org):

@@ -48,25 +48,35 @@ def test_without_scope_the_client_gets_all_its_scopes(flow, consumer):
 
 
 def test_wrong_secret_is_refused(flow, consumer):
-    response = flow.http.post("/oauth/token", data={"grant_type": "client_credentials"},
-                              headers=basic(consumer.client.client_id, "dxs_not-the-secret"))
+    response = flow.http.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        headers=basic(consumer.client.client_id, "dxs_not-the-secret"),
+    )
     assert response.status_code == 401
     body = response.get_json()
     assert body["error"] == "invalid_client"
-    assert body["status"] == 401 and body["type"].endswith("/oauth/invalid_client")
+    assert body["status"] == 401
+    assert body["type"].endswith("/oauth/invalid_client")
 
 
 def test_unknown_client_is_refused(flow):
-    response = flow.http.post("/oauth/token", data={"grant_type": "client_credentials"},
-                              headers=basic("dxc_nobody", "secret"))
+    response = flow.http.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic("dxc_nobody", "secret")
+    )
     assert response.status_code == 401
     assert response.get_json()["error"] == "invalid_client"
 
 
 def test_secret_in_the_body_works_too(flow, consumer):
-    response = flow.http.post("/oauth/token", data={
-        "grant_type": "client_credentials", "client_id": consumer.client.client_id, "client_secret": consumer.secret,
-    })
+    response = flow.http.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": consumer.client.client_id,
+            "client_secret": consumer.secret,
+        },
+    )
     assert response.status_code == 200
 
 
@@ -84,15 +94,19 @@ def test_unknown_scope_is_refused(flow, consumer):
 
 def test_public_client_cannot_use_client_credentials(flow, make_party):
     party = make_party("consumer", grant_types=["authorization_code"], client_type="public")
-    response = flow.http.post("/oauth/token", data={"grant_type": "client_credentials",
-                                                    "client_id": party.client.client_id})
+    response = flow.http.post(
+        "/oauth/token", data={"grant_type": "client_credentials", "client_id": party.client.client_id}
+    )
     assert response.status_code in (400, 401)
     assert response.get_json()["error"] in {"invalid_client", "unauthorized_client"}
 
 
 def test_unsupported_grant_type(flow, consumer):
-    response = flow.http.post("/oauth/token", data={"grant_type": "password", "username": "a", "password": "b"},
-                              headers=basic(consumer.client.client_id, consumer.secret))
+    response = flow.http.post(
+        "/oauth/token",
+        data={"grant_type": "password", "username": "a", "password": "b"},
+        headers=basic(consumer.client.client_id, consumer.secret),
+    )
     assert response.status_code == 400
     assert response.get_json()["error"] == "unsupported_grant_type"
 
@@ -141,7 +155,7 @@ def test_unsigned_token_is_refused(flow, consumer, app):
     import json
 
     token = flow.token(consumer, "org:read")
-    header, payload, _ = token.split(".")
+    _header, payload, _ = token.split(".")
     none_header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "typ": "at+jwt"}).encode()).rstrip(b"=")
     response = flow.http.get("/api/v1/me", headers=bearer(f"{none_header.decode()}.{payload}."))
     assert response.status_code == 401
@@ -186,8 +200,9 @@ def test_each_issued_token_is_recorded_without_its_value(flow, consumer, app):
 
 def test_disabled_client_cannot_get_tokens_and_its_tokens_stop_working(flow, consumer, app):
     token = flow.token(consumer, "org:read org:write")
-    response = flow.http.delete(f"/api/v1/organizations/{consumer.org.id}/clients/{consumer.client.client_id}",
-                                headers=bearer(token))
+    response = flow.http.delete(
+        f"/api/v1/organizations/{consumer.org.id}/clients/{consumer.client.client_id}", headers=bearer(token)
+    )
     assert response.status_code == 200
     assert response.get_json()["disabled_at"] is not None
     assert flow.http.get("/api/v1/me", headers=bearer(token)).status_code == 401

@@ -8,8 +8,11 @@ from .support.actions import basic, bearer
 
 
 def _introspect(flow, party, token, **extra):
-    return flow.http.post("/oauth/introspect", data={"token": token, **extra},
-                          headers=basic(party.client.client_id, party.secret))
+    return flow.http.post(
+        "/oauth/introspect",
+        data={"token": token, **extra},
+        headers=basic(party.client.client_id, party.secret),
+    )
 
 
 def test_metadata_passes_authlib_validation(client):
@@ -65,8 +68,9 @@ def test_revoked_access_token_is_refused_and_inactive(flow, consumer, make_party
     token = flow.token(consumer, "org:read")
     assert flow.http.get("/api/v1/me", headers=bearer(token)).status_code == 200
 
-    response = flow.http.post("/oauth/revoke", data={"token": token},
-                              headers=basic(consumer.client.client_id, consumer.secret))
+    response = flow.http.post(
+        "/oauth/revoke", data={"token": token}, headers=basic(consumer.client.client_id, consumer.secret)
+    )
     assert response.status_code == 200
 
     refused = flow.http.get("/api/v1/me", headers=bearer(token))
@@ -80,19 +84,28 @@ def test_revocation_seen_by_another_worker_through_the_database(flow, consumer, 
     from app import create_app
 
     token = flow.token(consumer, "org:read")
-    other = create_app({k: v for k, v in app.config.items() if k in {"DATABASE_URL", "SECRET_KEY", "BASE_URL"}}
-                       | {"TESTING": True, "REVOCATION_POLL": 0.0})
+    other = create_app(
+        {k: v for k, v in app.config.items() if k in {"DATABASE_URL", "SECRET_KEY", "BASE_URL"}}
+        | {"TESTING": True, "REVOCATION_POLL": 0.0}
+    )
     other_client = other.test_client()
-    assert other_client.get("/api/v1/me", headers=bearer(token)).status_code == 200
-    flow.http.post("/oauth/revoke", data={"token": token}, headers=basic(consumer.client.client_id, consumer.secret))
-    assert other_client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+    try:
+        assert other_client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+        flow.http.post(
+            "/oauth/revoke", data={"token": token}, headers=basic(consumer.client.client_id, consumer.secret)
+        )
+        assert other_client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+    finally:
+        other.extensions["dxnode.db"].kw["bind"].dispose()
 
 
 def test_revoking_a_refresh_token_ends_its_family(flow, consumer):
     tokens = flow.user_tokens(consumer)
-    response = flow.http.post("/oauth/revoke", data={"token": tokens["refresh_token"],
-                                                     "token_type_hint": "refresh_token"},
-                              headers=basic(consumer.client.client_id, consumer.secret))
+    response = flow.http.post(
+        "/oauth/revoke",
+        data={"token": tokens["refresh_token"], "token_type_hint": "refresh_token"},
+        headers=basic(consumer.client.client_id, consumer.secret),
+    )
     assert response.status_code == 200
     assert flow.refresh(consumer, tokens["refresh_token"]).status_code == 400
     assert flow.http.get("/api/v1/me", headers=bearer(tokens["access_token"])).status_code == 401
@@ -101,15 +114,19 @@ def test_revoking_a_refresh_token_ends_its_family(flow, consumer):
 def test_a_client_cannot_revoke_another_clients_token(flow, consumer, make_party):
     other = make_party("consumer")
     token = flow.token(consumer, "org:read")
-    response = flow.http.post("/oauth/revoke", data={"token": token},
-                              headers=basic(other.client.client_id, other.secret))
+    response = flow.http.post(
+        "/oauth/revoke", data={"token": token}, headers=basic(other.client.client_id, other.secret)
+    )
     assert response.status_code == 400
     assert flow.http.get("/api/v1/me", headers=bearer(token)).status_code == 200
 
 
 def test_revoking_an_unknown_token_is_not_an_error(flow, consumer):
-    response = flow.http.post("/oauth/revoke", data={"token": "dxr_nothing"},
-                              headers=basic(consumer.client.client_id, consumer.secret))
+    response = flow.http.post(
+        "/oauth/revoke",
+        data={"token": "dxr_nothing"},
+        headers=basic(consumer.client.client_id, consumer.secret),
+    )
     assert response.status_code == 200
 
 
@@ -120,8 +137,10 @@ def test_jwks_publishes_the_signing_key(flow, consumer, client):
     assert jwks.mimetype == "application/jwk-set+json"
     keys = jwks.get_json()["keys"]
     assert len(keys) == 1
-    assert keys[0]["kty"] == "RSA" and keys[0]["use"] == "sig"
-    assert "d" not in keys[0] and "p" not in keys[0]
+    assert keys[0]["kty"] == "RSA"
+    assert keys[0]["use"] == "sig"
+    assert "d" not in keys[0]
+    assert "p" not in keys[0]
 
     from joserfc import jwt
     from joserfc.jwk import KeySet

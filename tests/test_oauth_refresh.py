@@ -50,16 +50,31 @@ def test_refresh_token_of_another_client_is_refused(flow, consumer, make_party):
 
 def test_refresh_may_narrow_but_not_widen_scope(flow, consumer):
     tokens = flow.user_tokens(consumer, scope="org:read usage:read")
-    narrowed = flow.http.post("/oauth/token", data={
-        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "scope": "org:read",
-    }, headers=__import__("tests.support.actions", fromlist=["basic"]).basic(consumer.client.client_id, consumer.secret))
+    narrowed = flow.http.post(
+        "/oauth/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+            "scope": "org:read",
+        },
+        headers=__import__("tests.support.actions", fromlist=["basic"]).basic(
+            consumer.client.client_id, consumer.secret
+        ),
+    )
     assert narrowed.status_code == 200
     assert narrowed.get_json()["scope"] == "org:read"
 
-    widened = flow.http.post("/oauth/token", data={
-        "grant_type": "refresh_token", "refresh_token": narrowed.get_json()["refresh_token"],
-        "scope": "org:read billing:read",
-    }, headers=__import__("tests.support.actions", fromlist=["basic"]).basic(consumer.client.client_id, consumer.secret))
+    widened = flow.http.post(
+        "/oauth/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": narrowed.get_json()["refresh_token"],
+            "scope": "org:read billing:read",
+        },
+        headers=__import__("tests.support.actions", fromlist=["basic"]).basic(
+            consumer.client.client_id, consumer.secret
+        ),
+    )
     assert widened.status_code == 400
     assert widened.get_json()["error"] == "invalid_scope"
 
@@ -74,7 +89,9 @@ def test_disabled_user_cannot_refresh(flow, consumer, make_user, app):
 
     with app.app_context():
         session = get_session()
-        parties.update_member(session, Actor.node(), consumer.org.id, consumer.user.id, MemberUpdate(active=False))
+        parties.update_member(
+            session, Actor.node(), consumer.org.id, consumer.user.id, MemberUpdate(active=False)
+        )
         session.commit()
     assert admin.id != consumer.user.id
     assert flow.refresh(consumer, tokens["refresh_token"]).status_code == 400

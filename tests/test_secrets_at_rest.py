@@ -25,8 +25,14 @@ def test_no_secret_token_or_password_in_the_database(flow, consumer, app):
     client_token = flow.token(consumer)
 
     dump = _dump_every_value(app)
-    for secret in (consumer.secret, consumer.password, tokens["refresh_token"], rotated["refresh_token"],
-                   tokens["access_token"], client_token):
+    for secret in (
+        consumer.secret,
+        consumer.password,
+        tokens["refresh_token"],
+        rotated["refresh_token"],
+        tokens["access_token"],
+        client_token,
+    ):
         assert secret not in dump
     assert "BEGIN ENCRYPTED PRIVATE KEY" in dump  # the signing key is stored, encrypted
     assert "BEGIN PRIVATE KEY" not in dump

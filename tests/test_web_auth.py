@@ -36,22 +36,29 @@ def test_login_without_csrf_token_is_refused(flow, consumer):
 
 def test_login_with_a_forged_csrf_token_is_refused(flow, consumer):
     flow.http.get("/login")
-    response = flow.http.post("/login", data={"email": consumer.user.email, "password": consumer.password,
-                                              "csrf_token": "forged"})
+    response = flow.http.post(
+        "/login", data={"email": consumer.user.email, "password": consumer.password, "csrf_token": "forged"}
+    )
     assert response.status_code == 400
 
 
 def test_session_cookie_is_httponly_and_samesite(flow, consumer):
     response = flow.login(consumer.user.email, consumer.password)
     cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
 
 
 def test_next_only_goes_to_this_site(flow, consumer):
     page = flow.http.get("/login?next=https://evil.example/")
-    response = flow.http.post("/login?next=https://evil.example/", data={
-        "email": consumer.user.email, "password": consumer.password,
-        "csrf_token": csrf_from(page.get_data(as_text=True))})
+    response = flow.http.post(
+        "/login?next=https://evil.example/",
+        data={
+            "email": consumer.user.email,
+            "password": consumer.password,
+            "csrf_token": csrf_from(page.get_data(as_text=True)),
+        },
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -80,24 +87,37 @@ def test_suspended_users_lose_their_session(flow, consumer, app):
 def test_registering_a_client_on_the_page_shows_its_secret_once(flow, consumer):
     flow.login(consumer.user.email, consumer.password)
     page = flow.http.get("/account")
-    response = flow.http.post("/account/clients", data={
-        "client-csrf_token": csrf_from(page.get_data(as_text=True)), "client-name": "Nightly export",
-        "client-client_type": "confidential", "client-grant_types": ["client_credentials"],
-        "client-scope": "usage:read"})
+    response = flow.http.post(
+        "/account/clients",
+        data={
+            "client-csrf_token": csrf_from(page.get_data(as_text=True)),
+            "client-name": "Nightly export",
+            "client-client_type": "confidential",
+            "client-grant_types": ["client_credentials"],
+            "client-scope": "usage:read",
+        },
+    )
     assert response.status_code == 201
     html = response.get_data(as_text=True)
     secret = re.search(r"Client secret <code>(dxs_[^<]+)</code>", html).group(1)
     again = flow.http.get("/account").get_data(as_text=True)
-    assert "Nightly export" in again and secret not in again
+    assert "Nightly export" in again
+    assert secret not in again
 
 
 def test_registering_a_client_with_bad_scope_explains_why(flow, consumer):
     flow.login(consumer.user.email, consumer.password)
     page = flow.http.get("/account")
-    response = flow.http.post("/account/clients", data={
-        "client-csrf_token": csrf_from(page.get_data(as_text=True)), "client-name": "Bad",
-        "client-client_type": "confidential", "client-grant_types": ["client_credentials"],
-        "client-scope": "operator"})
+    response = flow.http.post(
+        "/account/clients",
+        data={
+            "client-csrf_token": csrf_from(page.get_data(as_text=True)),
+            "client-name": "Bad",
+            "client-client_type": "confidential",
+            "client-grant_types": ["client_credentials"],
+            "client-scope": "operator",
+        },
+    )
     assert response.status_code == 422
     assert "may not hold" in response.get_data(as_text=True)
 

@@ -8,8 +8,8 @@ from typing import Any
 from flask import Flask
 from pydantic import BaseModel, TypeAdapter
 
-from ..errors import PROBLEM_MEDIA_TYPE
 from .. import scopes as registry
+from ..errors import PROBLEM_MEDIA_TYPE
 from ..schemas.common import ProblemOut
 from .operations import Operation
 
@@ -36,7 +36,9 @@ def build_document(app: Flask) -> dict[str, Any]:
             continue
         path = _PATH_PARAM.sub(r"{\1}", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(op, rule.endpoint, rule.arguments, schemas)
+            paths.setdefault(path, {})[method.lower()] = _operation(
+                op, rule.endpoint, rule.arguments, schemas
+            )
     schemas["Problem"] = ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}")
     return {
         "openapi": "3.1.0",
@@ -86,7 +88,8 @@ def _operation(op: Operation, endpoint: str, arguments: Any, schemas: dict[str, 
     if op.description:
         doc["description"] = op.description
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in sorted(arguments)
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in sorted(arguments)
     ]
     errors = set(op.errors)
     if op.query is not None:
@@ -137,7 +140,12 @@ def _query_parameters(model: type[BaseModel], schemas: dict[str, Any]) -> list[d
         schemas[name] = definition
     required = set(schema.get("required", []))
     return [
-        {"name": name, "in": "query", "required": name in required, "schema": prop,
-         **({"description": prop["description"]} if "description" in prop else {})}
+        {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": prop,
+            **({"description": prop["description"]} if "description" in prop else {}),
+        }
         for name, prop in schema.get("properties", {}).items()
     ]

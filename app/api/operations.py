@@ -15,8 +15,8 @@ from typing import Any
 from flask import Response, g, json, request
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from ..errors import Problem, from_validation_error
 from .. import scopes as registry
+from ..errors import Problem, from_validation_error
 from ..oauth.resource import authenticate, insufficient_scope
 
 
@@ -80,8 +80,12 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
     try:
         data = json.loads(request.get_data(cache=True) or b"null")
     except ValueError as exc:
-        raise Problem(400, f"the body is not valid JSON: {exc}", slug="malformed-json",
-                      errors=[{"field": "body", "reason": "not valid JSON"}]) from exc
+        raise Problem(
+            400,
+            f"the body is not valid JSON: {exc}",
+            slug="malformed-json",
+            errors=[{"field": "body", "reason": "not valid JSON"}],
+        ) from exc
     try:
         return model.model_validate(data)
     except ValidationError as exc:

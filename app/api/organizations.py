@@ -49,23 +49,42 @@ class Me(BaseModel):
 @operation(summary="Who the access token speaks for", tag=TAG, scopes=[], response=Me)
 def me(actor: Actor) -> Me:
     """The organisation, user, client and scopes behind the token; a cheap way to check a token."""
-    return Me(org_id=actor.org_id, org_kind=actor.org_kind, user_id=actor.user_id, client_id=actor.client_id,
-              scopes=sorted(actor.scopes), roles=sorted(actor.roles))
+    return Me(
+        org_id=actor.org_id,
+        org_kind=actor.org_kind,
+        user_id=actor.user_id,
+        client_id=actor.client_id,
+        scopes=sorted(actor.scopes),
+        roles=sorted(actor.roles),
+    )
 
 
 @bp.get("/organizations")
-@operation(summary="List organisations", tag=TAG, scopes=["org:read"], query=OrganizationQuery,
-           response=Page[OrganizationOut])
+@operation(
+    summary="List organisations",
+    tag=TAG,
+    scopes=["org:read"],
+    query=OrganizationQuery,
+    response=Page[OrganizationOut],
+)
 def list_organizations(actor: Actor, query: OrganizationQuery) -> Page[OrganizationOut]:
     """Active organisations (the operator also sees pending and suspended ones), by name."""
-    rows, total = parties.list_organizations(get_session(), actor, kind=query.kind, status=query.status,
-                                             page=query.page, per_page=query.per_page)
+    rows, total = parties.list_organizations(
+        get_session(), actor, kind=query.kind, status=query.status, page=query.page, per_page=query.per_page
+    )
     return Page[OrganizationOut](items=rows, total=total, page=query.page, per_page=query.per_page)  # type: ignore[arg-type]
 
 
 @bp.post("/organizations")
-@operation(summary="Create and admit an organisation", tag=TAG, scopes=["org:write", "operator"],
-           body=OrganizationCreate, response=OrganizationOut, status=201, errors={409})
+@operation(
+    summary="Create and admit an organisation",
+    tag=TAG,
+    scopes=["org:write", "operator"],
+    body=OrganizationCreate,
+    response=OrganizationOut,
+    status=201,
+    errors={409},
+)
 def create_organization(actor: Actor, body: OrganizationCreate) -> OrganizationOut:
     """The operator registers a provider or consumer, admitted at once."""
     return parties.create_organization(get_session(), actor, body)  # type: ignore[return-value]
@@ -79,8 +98,14 @@ def get_organization(actor: Actor, org_id: str) -> OrganizationOut:
 
 
 @bp.patch("/organizations/<org_id>")
-@operation(summary="Change an organisation", tag=TAG, scopes=["org:write"], body=OrganizationUpdate,
-           response=OrganizationOut, errors={409})
+@operation(
+    summary="Change an organisation",
+    tag=TAG,
+    scopes=["org:write"],
+    body=OrganizationUpdate,
+    response=OrganizationOut,
+    errors={409},
+)
 def update_organization(actor: Actor, org_id: str, body: OrganizationUpdate) -> OrganizationOut:
     """Admins edit their profile; the operator admits, suspends and sets the credit score."""
     return parties.update_organization(get_session(), actor, org_id, body)  # type: ignore[return-value]
@@ -94,16 +119,29 @@ def list_members(actor: Actor, org_id: str) -> list[MemberOut]:
 
 
 @bp.post("/organizations/<org_id>/members")
-@operation(summary="Add a member", tag=TAG, scopes=["org:write"], body=MemberCreate, response=MemberOut,
-           status=201, errors={409})
+@operation(
+    summary="Add a member",
+    tag=TAG,
+    scopes=["org:write"],
+    body=MemberCreate,
+    response=MemberOut,
+    status=201,
+    errors={409},
+)
 def add_member(actor: Actor, org_id: str, body: MemberCreate) -> MemberOut:
     """Create a user with a password and roles in the organisation."""
     return parties.add_member(get_session(), actor, org_id, body)  # type: ignore[return-value]
 
 
 @bp.patch("/organizations/<org_id>/members/<user_id>")
-@operation(summary="Change a member", tag=TAG, scopes=["org:write"], body=MemberUpdate, response=MemberOut,
-           errors={409})
+@operation(
+    summary="Change a member",
+    tag=TAG,
+    scopes=["org:write"],
+    body=MemberUpdate,
+    response=MemberOut,
+    errors={409},
+)
 def update_member(actor: Actor, org_id: str, user_id: str, body: MemberUpdate) -> MemberOut:
     """Change roles, name, or disable a member (their tokens are revoked)."""
     return parties.update_member(get_session(), actor, org_id, user_id, body)  # type: ignore[return-value]
@@ -124,21 +162,32 @@ def list_clients(actor: Actor, org_id: str) -> list[ClientOut]:
 
 
 @bp.post("/organizations/<org_id>/clients")
-@operation(summary="Register an OAuth client", tag=TAG, scopes=["org:write"], body=ClientCreate,
-           response=ClientWithSecret, status=201)
+@operation(
+    summary="Register an OAuth client",
+    tag=TAG,
+    scopes=["org:write"],
+    body=ClientCreate,
+    response=ClientWithSecret,
+    status=201,
+)
 def register_client(actor: Actor, org_id: str, body: ClientCreate) -> ClientWithSecret:
     """Register a confidential or public client; a confidential client's secret is in this answer only."""
     client, secret = clients.register_client(get_session(), actor, org_id, body)
-    return ClientWithSecret.model_validate({**ClientOut.model_validate(client).model_dump(), "client_secret": secret})
+    return ClientWithSecret.model_validate(
+        {**ClientOut.model_validate(client).model_dump(), "client_secret": secret}
+    )
 
 
 @bp.post("/organizations/<org_id>/clients/<client_id>/secret")
-@operation(summary="Rotate a client secret", tag=TAG, scopes=["org:write"], response=ClientWithSecret,
-           errors={409})
+@operation(
+    summary="Rotate a client secret", tag=TAG, scopes=["org:write"], response=ClientWithSecret, errors={409}
+)
 def rotate_client_secret(actor: Actor, org_id: str, client_id: str) -> ClientWithSecret:
     """Replace a confidential client's secret; the old one stops working at once."""
     client, secret = clients.rotate_secret(get_session(), actor, org_id, client_id)
-    return ClientWithSecret.model_validate({**ClientOut.model_validate(client).model_dump(), "client_secret": secret})
+    return ClientWithSecret.model_validate(
+        {**ClientOut.model_validate(client).model_dump(), "client_secret": secret}
+    )
 
 
 @bp.delete("/organizations/<org_id>/clients/<client_id>")

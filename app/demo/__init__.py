@@ -35,7 +35,7 @@ def credentials_path() -> Path:
 
 
 def load() -> tuple[Path, bool]:
-    """Create the demo organisations, users and clients; returns the credentials path and whether it created them."""
+    """Create the demo parties; returns the credentials file and whether anything was created."""
     path = credentials_path()
     demo_names = {org["name"] for org in ORGANIZATIONS}
     with unit_of_work() as session:
@@ -67,20 +67,32 @@ def _create(session: Any) -> dict[str, Any]:
         "organizations": [],
     }
     for spec in ORGANIZATIONS:
-        data = OrganizationCreate.model_validate({k: spec[k] for k in ("name", "jurisdiction", "homepage", "email")}
-                                                 | {"kind": "provider" if spec["kind"] == "operator" else spec["kind"]})
+        data = OrganizationCreate.model_validate(
+            {k: spec[k] for k in ("name", "jurisdiction", "homepage", "email")}
+            | {"kind": "provider" if spec["kind"] == "operator" else spec["kind"]}
+        )
         org = parties.create_organization(session, node, data, kind=spec["kind"])
         entry: dict[str, Any] = {"id": org.id, "name": org.name, "kind": org.kind, "users": [], "clients": []}
         for person in spec["users"]:
             password = random_token(nbytes=12)
-            user = parties.create_user_unchecked(session, org, person["email"], person["name"], password,
-                                                 person["roles"])
+            user = parties.create_user_unchecked(
+                session, org, person["email"], person["name"], password, person["roles"]
+            )
             entry["users"].append({"email": user.email, "password": password, "roles": user.roles})
         for client_spec in spec.get("clients", []):
-            client, secret = clients.register_client(session, node, org.id, ClientCreate.model_validate(client_spec))
-            entry["clients"].append({"name": client.name, "client_id": client.client_id, "client_secret": secret,
-                                     "scope": client.scope, "grant_types": client.grant_types,
-                                     "redirect_uris": client.redirect_uris})
+            client, secret = clients.register_client(
+                session, node, org.id, ClientCreate.model_validate(client_spec)
+            )
+            entry["clients"].append(
+                {
+                    "name": client.name,
+                    "client_id": client.client_id,
+                    "client_secret": secret,
+                    "scope": client.scope,
+                    "grant_types": client.grant_types,
+                    "redirect_uris": client.redirect_uris,
+                }
+            )
         out["organizations"].append(entry)
     return out
 
@@ -90,7 +102,10 @@ def summary(credentials: dict[str, Any]) -> str:
     lines = [f"*** {credentials['warning']} ***", f"node: {credentials['base_url']}"]
     for org in credentials["organizations"]:
         lines.append(f"{org['name']} ({org['kind']})")
-        lines += [f"  user   {u['email']}  password {u['password']}  roles {','.join(u['roles'])}" for u in org["users"]]
+        lines += [
+            f"  user   {u['email']}  password {u['password']}  roles {','.join(u['roles'])}"
+            for u in org["users"]
+        ]
         lines += [f"  client {c['client_id']}  secret {c['client_secret']}" for c in org["clients"]]
     return "\n".join(lines)
 

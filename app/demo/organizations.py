@@ -20,11 +20,21 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "homepage": "https://exchange.example.org/",
         "email": "operations@exchange.example.org",
         "users": [
-            {"email": "ops@exchange.example.org", "name": "Wen Operator", "roles": ["admin", "reviewer", "finance"]},
+            {
+                "email": "ops@exchange.example.org",
+                "name": "Wen Operator",
+                "roles": ["admin", "reviewer", "finance"],
+            },
             {"email": "review@exchange.example.org", "name": "Rui Reviewer", "roles": ["reviewer"]},
         ],
-        "clients": [{"name": "Exchange back office", "client_type": "confidential",
-                     "grant_types": ["client_credentials"], "is_resource_server": True}],
+        "clients": [
+            {
+                "name": "Exchange back office",
+                "client_type": "confidential",
+                "grant_types": ["client_credentials"],
+                "is_resource_server": True,
+            }
+        ],
     },
     {
         "name": "Shenzhen Municipal Open Data Bureau",
@@ -45,7 +55,11 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "homepage": "https://northwind-logistics.example.com/",
         "email": "data-products@northwind-logistics.example.com",
         "users": [
-            {"email": "admin@northwind-logistics.example.com", "name": "Greta Admin", "roles": ["admin", "steward", "finance"]},
+            {
+                "email": "admin@northwind-logistics.example.com",
+                "name": "Greta Admin",
+                "roles": ["admin", "steward", "finance"],
+            },
         ],
         "clients": [{"name": "Northwind catalog sync", "grant_types": ["client_credentials"]}],
     },
@@ -56,7 +70,11 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "homepage": "https://mobility.qianhai.example.cn/",
         "email": "bd@mobility.qianhai.example.cn",
         "users": [
-            {"email": "admin@mobility.qianhai.example.cn", "name": "Chen Admin", "roles": ["admin", "steward", "finance"]},
+            {
+                "email": "admin@mobility.qianhai.example.cn",
+                "name": "Chen Admin",
+                "roles": ["admin", "steward", "finance"],
+            },
         ],
         "clients": [{"name": "Qianhai catalog sync", "grant_types": ["client_credentials"]}],
     },
@@ -67,8 +85,16 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "homepage": "https://lumen-analytics.example.cn/",
         "email": "data@lumen-analytics.example.cn",
         "users": [
-            {"email": "admin@lumen-analytics.example.cn", "name": "Ma Admin", "roles": ["admin", "buyer", "finance"]},
-            {"email": "analyst@lumen-analytics.example.cn", "name": "Xu Analyst", "roles": ["buyer", "viewer"]},
+            {
+                "email": "admin@lumen-analytics.example.cn",
+                "name": "Ma Admin",
+                "roles": ["admin", "buyer", "finance"],
+            },
+            {
+                "email": "analyst@lumen-analytics.example.cn",
+                "name": "Xu Analyst",
+                "roles": ["buyer", "viewer"],
+            },
         ],
         "clients": [{"name": "Lumen data pipeline", **_CONSUMER_CLIENT}],
     },
@@ -79,7 +105,11 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "homepage": "https://atlas-mutual.example.de/",
         "email": "data-office@atlas-mutual.example.de",
         "users": [
-            {"email": "admin@atlas-mutual.example.de", "name": "Jonas Admin", "roles": ["admin", "buyer", "finance"]},
+            {
+                "email": "admin@atlas-mutual.example.de",
+                "name": "Jonas Admin",
+                "roles": ["admin", "buyer", "finance"],
+            },
         ],
         "clients": [{"name": "Atlas risk models", **_CONSUMER_CLIENT}],
     },

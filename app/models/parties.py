@@ -30,7 +30,7 @@ class OrgStatus(StrEnum):
 class Role(StrEnum):
     """What a member may do inside their organisation."""
 
-    ADMIN = "admin"  # manage the organisation, its members and OAuth clients; on the operator: admit organisations
+    ADMIN = "admin"  # the organisation, its members and OAuth clients; on the operator: admissions
     STEWARD = "steward"  # manage datasets and offers (providers)
     BUYER = "buyer"  # request access and sign contracts (consumers)
     REVIEWER = "reviewer"  # review listings before they are published (operator)

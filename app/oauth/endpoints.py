@@ -40,19 +40,21 @@ class StoredToken:
     def is_revoked(self) -> bool:
         if self.access is not None:
             return self.access.revoked_at is not None
-        return self.refresh is None or self.refresh.revoked_at is not None or self.refresh.rotated_at is not None
+        return (
+            self.refresh is None or self.refresh.revoked_at is not None or self.refresh.rotated_at is not None
+        )
 
     def check_client(self, client: Client) -> bool:
         return self.client_id == client.get_client_id()
 
 
 def find_token(value: str, hint: str | None) -> StoredToken | None:
-    """Look a presented token up: a JWT is verified and matched by ``jti``, anything else as a refresh token."""
+    """Find a presented token: a JWT is verified and matched by ``jti``, anything else is a refresh token."""
     session = get_session()
     if value.count(".") == 2 and hint != "refresh_token":
         try:
             token = current_app.extensions["dxnode.keyring"].decode(value)
-        except (ValueError, KeyError, Exception):  # noqa: BLE001 - any undecodable token is simply unknown
+        except Exception:  # an undecodable or unverifiable token is simply unknown
             return None
         record = token_store.find_access_token(session, str(token.claims.get("jti")))
         return StoredToken("access_token", access=record, claims=dict(token.claims)) if record else None
@@ -82,15 +84,28 @@ class Introspection(IntrospectionEndpoint):
             record = token.access
             claims = token.claims or {}
             return {
-                "active": True, "token_type": "Bearer", "scope": record.scope, "client_id": record.client_id,
-                "sub": claims.get("sub"), "aud": claims.get("aud"), "iss": claims.get("iss"),
-                "exp": claims.get("exp"), "iat": claims.get("iat"), "jti": record.jti, "org": record.org_id,
+                "active": True,
+                "token_type": "Bearer",
+                "scope": record.scope,
+                "client_id": record.client_id,
+                "sub": claims.get("sub"),
+                "aud": claims.get("aud"),
+                "iss": claims.get("iss"),
+                "exp": claims.get("exp"),
+                "iat": claims.get("iat"),
+                "jti": record.jti,
+                "org": record.org_id,
             }
         refresh = token.refresh
         assert refresh is not None
         return {
-            "active": True, "token_type": "refresh_token", "scope": refresh.scope, "client_id": refresh.client_id,
-            "sub": refresh.user_id, "exp": int(refresh.expires_at.timestamp()), "iat": int(refresh.issued_at.timestamp()),
+            "active": True,
+            "token_type": "refresh_token",
+            "scope": refresh.scope,
+            "client_id": refresh.client_id,
+            "sub": refresh.user_id,
+            "exp": int(refresh.expires_at.timestamp()),
+            "iat": int(refresh.issued_at.timestamp()),
         }
 
 

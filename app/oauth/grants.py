@@ -1,4 +1,4 @@
-"""The grants the node allows, tightened as RFC 9700 asks: PKCE S256 for every client, rotating refresh tokens."""
+"""The grants the node allows, tightened as RFC 9700 asks: PKCE S256 always, rotating refresh tokens."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ class S256Challenge(CodeChallenge):
     def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
         data = grant.request.payload.data
         if not data.get("code_challenge"):
-            raise InvalidRequestError("PKCE is required: send 'code_challenge' with 'code_challenge_method=S256'")
+            raise InvalidRequestError(
+                "PKCE is required: send 'code_challenge' with 'code_challenge_method=S256'"
+            )
         if data.get("code_challenge_method") != "S256":
             raise InvalidRequestError("'code_challenge_method' must be 'S256'; 'plain' is not accepted")
         super().validate_code_challenge(grant, redirect_uri)
@@ -95,9 +97,17 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
         super().validate_token_request()
         requested_resource(self)
 
-    def generate_token(self, user: Any = None, scope: str | None = None, grant_type: str | None = None,
-                       expires_in: int | None = None, include_refresh_token: bool = True) -> dict[str, Any]:
-        return issuing.issue(self.request.client, self.GRANT_TYPE, None, scope, resource=requested_resource(self))
+    def generate_token(
+        self,
+        user: Any = None,
+        scope: str | None = None,
+        grant_type: str | None = None,
+        expires_in: int | None = None,
+        include_refresh_token: bool = True,
+    ) -> dict[str, Any]:
+        return issuing.issue(
+            self.request.client, self.GRANT_TYPE, None, scope, resource=requested_resource(self)
+        )
 
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
@@ -118,7 +128,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         data = request.payload.data
         client: Client = request.client
         token_store.save_code(
-            get_session(), code,
+            get_session(),
+            code,
             client_id=client.get_client_id(),
             user_id=request.user.id,
             redirect_uri=request.payload.redirect_uri or client.get_default_redirect_uri() or "",
@@ -142,12 +153,23 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def authenticate_user(self, authorization_code: Code) -> User | None:
         return _active_user(authorization_code.record.user_id)
 
-    def generate_token(self, user: Any = None, scope: str | None = None, grant_type: str | None = None,
-                       expires_in: int | None = None, include_refresh_token: bool = True) -> dict[str, Any]:
+    def generate_token(
+        self,
+        user: Any = None,
+        scope: str | None = None,
+        grant_type: str | None = None,
+        expires_in: int | None = None,
+        include_refresh_token: bool = True,
+    ) -> dict[str, Any]:
         record = self.request.authorization_code.record
         return issuing.issue(
-            self.request.client, self.GRANT_TYPE, user, scope, resource=record.resource,
-            family_id=record.family_id, include_refresh_token=include_refresh_token,
+            self.request.client,
+            self.GRANT_TYPE,
+            user,
+            scope,
+            resource=record.resource,
+            family_id=record.family_id,
+            include_refresh_token=include_refresh_token,
         )
 
 
@@ -170,10 +192,22 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     def revoke_old_credential(self, refresh_token: Refresh) -> None:
         token_store.rotate(get_session(), refresh_token.record)
 
-    def generate_token(self, user: Any = None, scope: str | None = None, grant_type: str | None = None,
-                       expires_in: int | None = None, include_refresh_token: bool = True) -> dict[str, Any]:
+    def generate_token(
+        self,
+        user: Any = None,
+        scope: str | None = None,
+        grant_type: str | None = None,
+        expires_in: int | None = None,
+        include_refresh_token: bool = True,
+    ) -> dict[str, Any]:
         record = self.request.refresh_token.record
         return issuing.issue(
-            self.request.client, self.GRANT_TYPE, user, scope, resource=record.resource,
-            family_id=record.family_id, family_expires_at=record.expires_at, include_refresh_token=True,
+            self.request.client,
+            self.GRANT_TYPE,
+            user,
+            scope,
+            resource=record.resource,
+            family_id=record.family_id,
+            family_expires_at=record.expires_at,
+            include_refresh_token=True,
         )

@@ -9,11 +9,11 @@ from typing import Any
 from authlib.oauth2.rfc6749 import InvalidScopeError
 from flask import current_app
 
+from .. import scopes as registry
 from ..db import get_session
 from ..models import User
-from ..services import tokens as token_store
 from ..security import random_token
-from .. import scopes as registry
+from ..services import tokens as token_store
 from .clients import Client
 
 
@@ -74,13 +74,26 @@ def issue(
     }
     session = get_session()
     token_store.record_access_token(
-        session, jti=jti, client=client.row, user_id=user.id if user else None, family_id=family_id,
-        scope=granted, audience=aud, expires_at=datetime.fromtimestamp(now + ttl, UTC),
+        session,
+        jti=jti,
+        client=client.row,
+        user_id=user.id if user else None,
+        family_id=family_id,
+        scope=granted,
+        audience=aud,
+        expires_at=datetime.fromtimestamp(now + ttl, UTC),
     )
     if include_refresh_token and family_id is not None:
-        expires_at = family_expires_at or datetime.now(UTC) + timedelta(seconds=int(config["REFRESH_TOKEN_TTL"]))
+        expires_at = family_expires_at or datetime.now(UTC) + timedelta(
+            seconds=int(config["REFRESH_TOKEN_TTL"])
+        )
         token["refresh_token"] = token_store.issue_refresh_token(
-            session, client_id=client.row.client_id, user_id=user.id if user else None, family_id=family_id,
-            scope=granted, resource=resource, expires_at=expires_at,
+            session,
+            client_id=client.row.client_id,
+            user_id=user.id if user else None,
+            family_id=family_id,
+            scope=granted,
+            resource=resource,
+            expires_at=expires_at,
         )
     return token

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app, request
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..errors import Problem
 from ..models import AccessTokenRecord
@@ -67,7 +67,8 @@ class RevocationList:
                 return
             started = utcnow()
             query = select(AccessTokenRecord.jti, AccessTokenRecord.expires_at).where(
-                AccessTokenRecord.revoked_at != None, AccessTokenRecord.expires_at > started  # noqa: E711
+                col(AccessTokenRecord.revoked_at).is_not(None),
+                AccessTokenRecord.expires_at > started,
             )
             if self._since is not None:
                 query = query.where(AccessTokenRecord.revoked_at >= self._since - POLL_MARGIN)
@@ -85,8 +86,12 @@ def _unauthorized(description: str | None = None) -> Problem:
     header = 'Bearer realm="dxnode"'
     if description:
         header += f', error="invalid_token", error_description="{description}"'
-    return Problem(401, description or "this operation needs a bearer access token", slug="unauthorized",
-                   headers={"WWW-Authenticate": header})
+    return Problem(
+        401,
+        description or "this operation needs a bearer access token",
+        slug="unauthorized",
+        headers={"WWW-Authenticate": header},
+    )
 
 
 def bearer_token() -> str | None:
@@ -105,7 +110,7 @@ def authenticate(resource: str) -> Actor:
     keyring = app.extensions["dxnode.keyring"]
     try:
         decoded = keyring.decode(token)
-    except Exception as exc:  # noqa: BLE001 - every decoding failure means the same to the caller
+    except Exception as exc:
         raise _unauthorized("the token is malformed or its signature does not verify") from exc
     if decoded.header.get("typ") != "at+jwt":
         raise _unauthorized("not an access token (typ must be at+jwt)")
@@ -139,6 +144,8 @@ def insufficient_scope(scopes: list[str]) -> Problem:
     """RFC 6750 403 naming the scopes the operation needs."""
     needed = " ".join(scopes)
     return Problem(
-        403, f"the token lacks the scope this operation needs: {needed}", slug="insufficient-scope",
+        403,
+        f"the token lacks the scope this operation needs: {needed}",
+        slug="insufficient-scope",
         headers={"WWW-Authenticate": f'Bearer realm="dxnode", error="insufficient_scope", scope="{needed}"'},
     )

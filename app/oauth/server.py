@@ -8,10 +8,10 @@ from typing import Any
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from flask import Flask, Response
 
+from .. import scopes
 from ..db import get_session
 from ..errors import PROBLEM_TYPE_BASE
 from ..services.tokens import active_client
-from .. import scopes
 from .clients import Client
 from .endpoints import Introspection, Revocation
 from .grants import AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGrant, S256Challenge

@@ -7,11 +7,11 @@ from typing import Any
 from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
+from .. import scopes as registry
 from ..db import get_session
 from ..extensions import csrf
 from ..models import Organization
 from ..web.session import current_user
-from .. import scopes as registry
 from .metadata import server_metadata
 
 bp = Blueprint("oauth", __name__)
@@ -40,7 +40,10 @@ def authorize() -> Any:
         requested = client.get_allowed_scope(grant.request.payload.scope).split()
         org = get_session().get(Organization, user.org_id)
         return render_template(
-            "oauth/consent.html", client=client, user=user, org=org,
+            "oauth/consent.html",
+            client=client,
+            user=user,
+            org=org,
             scopes=[registry.SCOPES[name] for name in requested],
         )
     approved = request.form.get("decision") == "allow"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from .. import scopes as scope_registry
 from ..errors import field_error, not_found
 from ..models import OAuthClient, Role
 from ..models.base import utcnow
-from .. import scopes as scope_registry
 from ..schemas.parties import ClientCreate
 from ..security import digest, random_token
 from .actors import Actor, require_role
@@ -15,7 +15,9 @@ from .parties import get_organization
 from .revocation import revoke_holder
 
 
-def register_client(session: Session, actor: Actor, org_id: str, data: ClientCreate) -> tuple[OAuthClient, str | None]:
+def register_client(
+    session: Session, actor: Actor, org_id: str, data: ClientCreate
+) -> tuple[OAuthClient, str | None]:
     """Register a client for an organisation; returns it with its secret (None for public clients)."""
     org = get_organization(session, actor, org_id)
     require_role(session, actor, org.id, Role.ADMIN)
@@ -55,7 +57,9 @@ def list_clients(session: Session, actor: Actor, org_id: str) -> list[OAuthClien
     org = get_organization(session, actor, org_id)
     if not actor.is_operator and actor.org_id != org.id:
         raise not_found("organization", org_id)
-    return list(session.exec(select(OAuthClient).where(OAuthClient.org_id == org.id).order_by(OAuthClient.created_at)))
+    return list(
+        session.exec(select(OAuthClient).where(OAuthClient.org_id == org.id).order_by(OAuthClient.created_at))
+    )
 
 
 def get_client(session: Session, actor: Actor, org_id: str, client_id: str) -> OAuthClient:

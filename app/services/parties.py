@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import cache
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..errors import conflict, not_found
-from ..models import Organization, OrgKind, OrgStatus, Role, User
+from ..models import Organization, OrgStatus, Role, User
 from ..models.base import utcnow
 from ..schemas.parties import MemberCreate, MemberUpdate, OrganizationCreate, OrganizationUpdate
 from ..security import hash_password, verify_password
@@ -16,20 +16,26 @@ from .actors import Actor, require_operator, require_role
 from .revocation import revoke_holder
 
 
-def create_organization(session: Session, actor: Actor, data: OrganizationCreate, *, kind: str | None = None) -> Organization:
+def create_organization(
+    session: Session, actor: Actor, data: OrganizationCreate, *, kind: str | None = None
+) -> Organization:
     """Register and admit an organisation (the operator's staff, or the node itself for the operator)."""
     require_operator(session, actor)
     return _new_organization(session, data, kind or data.kind, OrgStatus.ACTIVE)
 
 
-def apply_for_membership(session: Session, data: OrganizationCreate, admin: MemberCreate) -> tuple[Organization, User]:
-    """An organisation applies to join: it starts pending, with its first admin, until the operator admits it."""
+def apply_for_membership(
+    session: Session, data: OrganizationCreate, admin: MemberCreate
+) -> tuple[Organization, User]:
+    """An organisation applies to join: pending, with its first admin, until the operator admits it."""
     org = _new_organization(session, data, data.kind, OrgStatus.PENDING)
     admin = admin.model_copy(update={"roles": sorted({*admin.roles, Role.ADMIN.value})})
     return org, add_member(session, Actor.node(), org.id, admin)
 
 
-def _new_organization(session: Session, data: OrganizationCreate, kind: str, status: OrgStatus) -> Organization:
+def _new_organization(
+    session: Session, data: OrganizationCreate, kind: str, status: OrgStatus
+) -> Organization:
     _ensure_name_free(session, data.name)
     org = Organization(
         name=data.name,
@@ -44,7 +50,9 @@ def _new_organization(session: Session, data: OrganizationCreate, kind: str, sta
     return org
 
 
-def update_organization(session: Session, actor: Actor, org_id: str, data: OrganizationUpdate) -> Organization:
+def update_organization(
+    session: Session, actor: Actor, org_id: str, data: OrganizationUpdate
+) -> Organization:
     """Change an organisation; admins edit their profile, the operator admits, suspends and rates."""
     org = get_organization(session, actor, org_id)
     changes = data.model_dump(exclude_unset=True)
@@ -67,13 +75,20 @@ def update_organization(session: Session, actor: Actor, org_id: str, data: Organ
 def get_organization(session: Session, actor: Actor, org_id: str) -> Organization:
     """One organisation: members see their own, the operator sees all, others see active ones."""
     org = session.get(Organization, org_id)
-    if org is None or not (actor.is_operator or actor.org_id == org.id or org.status == OrgStatus.ACTIVE.value):
+    if org is None or not (
+        actor.is_operator or actor.org_id == org.id or org.status == OrgStatus.ACTIVE.value
+    ):
         raise not_found("organization", org_id)
     return org
 
 
 def list_organizations(
-    session: Session, actor: Actor, *, kind: str | None = None, status: str | None = None, page: int = 1,
+    session: Session,
+    actor: Actor,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    page: int = 1,
     per_page: int = 50,
 ) -> tuple[list[Organization], int]:
     """Organisations visible to the actor, by name, one page at a time."""
@@ -87,7 +102,9 @@ def list_organizations(
     if status:
         query = query.where(Organization.status == status)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Organization.name, Organization.id).offset((page - 1) * per_page).limit(per_page))
+    rows = session.exec(
+        query.order_by(Organization.name, Organization.id).offset((page - 1) * per_page).limit(per_page)
+    )
     return list(rows), total
 
 
@@ -97,8 +114,16 @@ def add_member(session: Session, actor: Actor, org_id: str, data: MemberCreate) 
     require_role(session, actor, org.id, Role.ADMIN)
     email = data.email.lower()
     if session.exec(select(User.id).where(User.email == email)).first():
-        raise conflict(f"a user with the email {email!r} already exists", errors=[{"field": "email", "reason": "taken"}])
-    user = User(org_id=org.id, email=email, name=data.name, password_hash=hash_password(data.password), roles=data.roles)
+        raise conflict(
+            f"a user with the email {email!r} already exists", errors=[{"field": "email", "reason": "taken"}]
+        )
+    user = User(
+        org_id=org.id,
+        email=email,
+        name=data.name,
+        password_hash=hash_password(data.password),
+        roles=data.roles,
+    )
     session.add(user)
     session.flush()
     return user
@@ -161,8 +186,9 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def create_user_unchecked(session: Session, org: Organization, email: str, name: str, password: str,
-                          roles: list[str]) -> User:
+def create_user_unchecked(
+    session: Session, org: Organization, email: str, name: str, password: str, roles: list[str]
+) -> User:
     """Create a user without an actor, for the node's own CLI and demo loader."""
     data = MemberCreate(email=email, name=name, password=password, roles=roles)  # type: ignore[arg-type]
     return add_member(session, Actor.node(), org.id, data)
@@ -177,13 +203,15 @@ def _member(session: Session, actor: Actor, org_id: str, user_id: str) -> User:
 
 
 def _active_admins(session: Session, org_id: str) -> int:
-    users = session.exec(select(User).where(User.org_id == org_id, User.active == True))  # noqa: E712
+    users = session.exec(select(User).where(User.org_id == org_id, col(User.active).is_(True)))
     return sum(1 for u in users if Role.ADMIN.value in u.roles)
 
 
 def _ensure_name_free(session: Session, name: str) -> None:
     if session.exec(select(Organization.id).where(func.lower(Organization.name) == name.lower())).first():
-        raise conflict(f"an organisation named {name!r} already exists", errors=[{"field": "name", "reason": "taken"}])
+        raise conflict(
+            f"an organisation named {name!r} already exists", errors=[{"field": "name", "reason": "taken"}]
+        )
 
 
 @cache

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..models import AccessTokenRecord, RefreshToken
 from ..models.base import utcnow
@@ -20,7 +20,9 @@ def revoke_access_tokens(session: Session, *criteria: Any) -> list[str]:
     """Mark every live access token matching the criteria revoked; returns their ids."""
     now = utcnow()
     query = select(AccessTokenRecord).where(
-        AccessTokenRecord.revoked_at == None, AccessTokenRecord.expires_at > now, *criteria  # noqa: E711
+        col(AccessTokenRecord.revoked_at).is_(None),
+        AccessTokenRecord.expires_at > now,
+        *criteria,
     )
     jtis = []
     for record in session.exec(query):
@@ -35,8 +37,11 @@ def revoke_access_tokens(session: Session, *criteria: Any) -> list[str]:
 def revoke_family(session: Session, family_id: str) -> None:
     """Revoke a whole refresh-token family and the access tokens issued from it (reuse detected)."""
     now = utcnow()
-    for token in session.exec(select(RefreshToken).where(RefreshToken.family_id == family_id,
-                                                          RefreshToken.revoked_at == None)):  # noqa: E711
+    for token in session.exec(
+        select(RefreshToken).where(
+            RefreshToken.family_id == family_id, col(RefreshToken.revoked_at).is_(None)
+        )
+    ):
         token.revoked_at = now
         session.add(token)
     revoke_access_tokens(session, AccessTokenRecord.family_id == family_id)
@@ -48,11 +53,12 @@ def _notify_local(session: Session, jtis: list[str]) -> None:
         session.info.setdefault(PENDING_KEY, set()).update(jtis)
 
 
-def revoke_holder(session: Session, *, org_id: str | None = None, user_id: str | None = None,
-                  client_id: str | None = None) -> None:
+def revoke_holder(
+    session: Session, *, org_id: str | None = None, user_id: str | None = None, client_id: str | None = None
+) -> None:
     """Revoke every token held by an organisation, a user or a client (suspension, removal, disabling)."""
     now = utcnow()
-    refresh = select(RefreshToken).where(RefreshToken.revoked_at == None)  # noqa: E711
+    refresh = select(RefreshToken).where(col(RefreshToken.revoked_at).is_(None))
     access: list[Any] = []
     if org_id is not None:
         from ..models import OAuthClient

@@ -27,12 +27,29 @@ def active_client(session: Session, client_id: str) -> tuple[OAuthClient, Organi
     return client, org
 
 
-def save_code(session: Session, code: str, *, client_id: str, user_id: str, redirect_uri: str, scope: str,
-              resource: str | None, challenge: str, method: str, ttl: int) -> AuthorizationCode:
+def save_code(
+    session: Session,
+    code: str,
+    *,
+    client_id: str,
+    user_id: str,
+    redirect_uri: str,
+    scope: str,
+    resource: str | None,
+    challenge: str,
+    method: str,
+    ttl: int,
+) -> AuthorizationCode:
     """Remember an authorization code by its digest."""
     record = AuthorizationCode(
-        code_hash=digest(code), client_id=client_id, user_id=user_id, redirect_uri=redirect_uri, scope=scope,
-        resource=resource, code_challenge=challenge, code_challenge_method=method,
+        code_hash=digest(code),
+        client_id=client_id,
+        user_id=user_id,
+        redirect_uri=redirect_uri,
+        scope=scope,
+        resource=resource,
+        code_challenge=challenge,
+        code_challenge_method=method,
         expires_at=utcnow() + timedelta(seconds=ttl),
     )
     session.add(record)
@@ -42,7 +59,9 @@ def save_code(session: Session, code: str, *, client_id: str, user_id: str, redi
 
 def redeem_code(session: Session, code: str, client_id: str) -> AuthorizationCode | None:
     """The code if it may be exchanged now; a second use revokes everything issued from the first."""
-    record = session.exec(select(AuthorizationCode).where(AuthorizationCode.code_hash == digest(code))).first()
+    record = session.exec(
+        select(AuthorizationCode).where(AuthorizationCode.code_hash == digest(code))
+    ).first()
     if record is None or record.client_id != client_id:
         return None
     if record.used_at is not None:
@@ -60,24 +79,56 @@ def mark_code_used(session: Session, record: AuthorizationCode) -> None:
     session.flush()
 
 
-def record_access_token(session: Session, *, jti: str, client: OAuthClient, user_id: str | None,
-                        family_id: str | None, scope: str, audience: list[str], expires_at: datetime) -> None:
+def record_access_token(
+    session: Session,
+    *,
+    jti: str,
+    client: OAuthClient,
+    user_id: str | None,
+    family_id: str | None,
+    scope: str,
+    audience: list[str],
+    expires_at: datetime,
+) -> None:
     """Remember an issued access token so it can be introspected and revoked."""
-    session.add(AccessTokenRecord(
-        jti=jti, client_id=client.client_id, org_id=client.org_id, user_id=user_id, family_id=family_id,
-        scope=scope, audience=" ".join(audience), expires_at=expires_at,
-    ))
+    session.add(
+        AccessTokenRecord(
+            jti=jti,
+            client_id=client.client_id,
+            org_id=client.org_id,
+            user_id=user_id,
+            family_id=family_id,
+            scope=scope,
+            audience=" ".join(audience),
+            expires_at=expires_at,
+        )
+    )
     session.flush()
 
 
-def issue_refresh_token(session: Session, *, client_id: str, user_id: str | None, family_id: str, scope: str,
-                        resource: str | None, expires_at: datetime) -> str:
+def issue_refresh_token(
+    session: Session,
+    *,
+    client_id: str,
+    user_id: str | None,
+    family_id: str,
+    scope: str,
+    resource: str | None,
+    expires_at: datetime,
+) -> str:
     """Create the next refresh token of a family; only its digest is stored."""
     token = random_token("dxr_")
-    session.add(RefreshToken(
-        token_hash=digest(token), family_id=family_id, client_id=client_id, user_id=user_id, scope=scope,
-        resource=resource, expires_at=expires_at,
-    ))
+    session.add(
+        RefreshToken(
+            token_hash=digest(token),
+            family_id=family_id,
+            client_id=client_id,
+            user_id=user_id,
+            scope=scope,
+            resource=resource,
+            expires_at=expires_at,
+        )
+    )
     session.flush()
     return token
 

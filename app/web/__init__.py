@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+bp = Blueprint(
+    "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
+)
 
 
 def init_app(app):  # type: ignore[no-untyped-def]

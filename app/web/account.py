@@ -28,12 +28,19 @@ def _actor() -> tuple[User, Organization, Actor]:
     return user, org, Actor.for_user(user, org, frozenset(registry.allowed_for(org.kind)))
 
 
-def _render(org: Organization, actor: Actor, *, secret: tuple[str, str] | None = None, status: int = 200) -> Any:
+def _render(
+    org: Organization, actor: Actor, *, secret: tuple[str, str] | None = None, status: int = 200
+) -> Any:
     session = get_session()
     return render_template(
-        "account.html", org=org, members=parties.list_members(session, actor, org.id),
-        clients=clients.list_clients(session, actor, org.id), client_form=ClientForm(prefix="client"),
-        member_form=MemberForm(prefix="member"), button=EmptyForm(), secret=secret,
+        "account.html",
+        org=org,
+        members=parties.list_members(session, actor, org.id),
+        clients=clients.list_clients(session, actor, org.id),
+        client_form=ClientForm(prefix="client"),
+        member_form=MemberForm(prefix="member"),
+        button=EmptyForm(),
+        secret=secret,
         scopes=[registry.SCOPES[s] for s in registry.allowed_for(org.kind)],
     ), status
 
@@ -57,10 +64,12 @@ def create_client() -> Any:
         return _render(org, actor, status=400)
     try:
         data = ClientCreate(
-            name=form.name.data or "", client_type=form.client_type.data,  # type: ignore[arg-type]
+            name=form.name.data or "",
+            client_type=form.client_type.data,  # type: ignore[arg-type]
             grant_types=form.grant_types.data or ["client_credentials"],  # type: ignore[arg-type]
             redirect_uris=(form.redirect_uris.data or "").split(),  # type: ignore[arg-type]
-            scope=form.scope.data or "", is_resource_server=bool(form.is_resource_server.data),
+            scope=form.scope.data or "",
+            is_resource_server=bool(form.is_resource_server.data),
         )
         client, secret = clients.register_client(get_session(), actor, org.id, data)
     except (ValidationError, Problem) as exc:
@@ -87,8 +96,12 @@ def add_member() -> Any:
     if not form.validate_on_submit():
         return _render(org, actor, status=400)
     try:
-        data = MemberCreate(email=form.email.data or "", name=form.name.data or "",
-                            password=form.password.data or "", roles=form.roles.data or ["viewer"])  # type: ignore[arg-type]
+        data = MemberCreate(
+            email=form.email.data or "",
+            name=form.name.data or "",
+            password=form.password.data or "",
+            roles=form.roles.data or ["viewer"],
+        )  # type: ignore[arg-type]
         parties.add_member(get_session(), actor, org.id, data)
     except (ValidationError, Problem) as exc:
         flash(_message(exc), "error")

@@ -19,16 +19,23 @@ class ClientForm(FlaskForm):
     """Register an OAuth client."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    client_type = SelectField("Type", choices=[SelectChoice("confidential", "Confidential (server, has a secret)"),
-                                               SelectChoice("public", "Public (browser or mobile app, PKCE only)")])
+    client_type = SelectField(
+        "Type",
+        choices=[
+            SelectChoice("confidential", "Confidential (server, has a secret)"),
+            SelectChoice("public", "Public (browser or mobile app, PKCE only)"),
+        ],
+    )
     grant_types = SelectMultipleField(
         "Grants",
         choices=[SelectChoice(g) for g in ("client_credentials", "authorization_code", "refresh_token")],
         default=["client_credentials"],
     )
     redirect_uris = StringField("Redirect URIs (space-separated)", validators=[Optional(), Length(max=4000)])
-    scope = StringField("Scopes (space-separated; empty for all your organisation may have)",
-                        validators=[Optional(), Length(max=1000)])
+    scope = StringField(
+        "Scopes (space-separated; empty for all your organisation may have)",
+        validators=[Optional(), Length(max=1000)],
+    )
     is_resource_server = BooleanField("Resource server (may introspect tokens)")
 
 
@@ -40,7 +47,9 @@ class MemberForm(FlaskForm):
     password = PasswordField("Initial password", validators=[DataRequired(), Length(min=12, max=200)])
     roles = SelectMultipleField(
         "Roles",
-        choices=[SelectChoice(role) for role in ("admin", "steward", "buyer", "reviewer", "finance", "viewer")],
+        choices=[
+            SelectChoice(role) for role in ("admin", "steward", "buyer", "reviewer", "finance", "viewer")
+        ],
         default=["viewer"],
     )
 

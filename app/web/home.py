@@ -15,7 +15,13 @@ from . import bp
 @bp.get("/")
 def index() -> Any:
     """What this node is and who takes part in it."""
-    orgs = get_session().exec(
-        select(Organization).where(Organization.status == OrgStatus.ACTIVE.value).order_by(Organization.name)
-    ).all()
+    orgs = (
+        get_session()
+        .exec(
+            select(Organization)
+            .where(Organization.status == OrgStatus.ACTIVE.value)
+            .order_by(Organization.name)
+        )
+        .all()
+    )
     return render_template("index.html", organizations=orgs)

@@ -64,15 +64,31 @@ class Flow:
     def login(self, email: str, password: str) -> TestResponse:
         """Log in through the login form (with its CSRF token)."""
         page = self.http.get("/login")
-        return self.http.post("/login", data={"email": email, "password": password,
-                                              "csrf_token": csrf_from(page.get_data(as_text=True))})
+        return self.http.post(
+            "/login",
+            data={"email": email, "password": password, "csrf_token": csrf_from(page.get_data(as_text=True))},
+        )
 
-    def authorize(self, party: Party, *, scope: str = "org:read", challenge: str | None = None,
-                  method: str | None = "S256", redirect_uri: str = "https://app.example.org/callback",
-                  decision: str = "allow", **extra: str) -> TestResponse:
+    def authorize(
+        self,
+        party: Party,
+        *,
+        scope: str = "org:read",
+        challenge: str | None = None,
+        method: str | None = "S256",
+        redirect_uri: str = "https://app.example.org/callback",
+        decision: str = "allow",
+        **extra: str,
+    ) -> TestResponse:
         """Go through the consent page as the logged-in user and answer it."""
-        params: dict[str, Any] = {"response_type": "code", "client_id": party.client.client_id,
-                                  "redirect_uri": redirect_uri, "scope": scope, "state": "xyz", **extra}
+        params: dict[str, Any] = {
+            "response_type": "code",
+            "client_id": party.client.client_id,
+            "redirect_uri": redirect_uri,
+            "scope": scope,
+            "state": "xyz",
+            **extra,
+        }
         if challenge is not None:
             params["code_challenge"] = challenge
         if method is not None:
@@ -81,7 +97,9 @@ class Flow:
         page = self.http.get(url)
         if page.status_code != 200:
             return page
-        return self.http.post(url, data={"decision": decision, "csrf_token": csrf_from(page.get_data(as_text=True))})
+        return self.http.post(
+            url, data={"decision": decision, "csrf_token": csrf_from(page.get_data(as_text=True))}
+        )
 
     def code_from(self, response: TestResponse) -> str:
         """The authorization code in a consent redirect."""
@@ -90,8 +108,13 @@ class Flow:
         assert query.get("state") == ["xyz"]
         return query["code"][0]
 
-    def exchange(self, party: Party, code: str, verifier: str | None,
-                 redirect_uri: str = "https://app.example.org/callback") -> TestResponse:
+    def exchange(
+        self,
+        party: Party,
+        code: str,
+        verifier: str | None,
+        redirect_uri: str = "https://app.example.org/callback",
+    ) -> TestResponse:
         """Exchange a code for tokens."""
         data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
         if verifier is not None:
@@ -100,8 +123,11 @@ class Flow:
 
     def refresh(self, party: Party, refresh_token: str) -> TestResponse:
         """Use a refresh token."""
-        return self.http.post("/oauth/token", data={"grant_type": "refresh_token", "refresh_token": refresh_token},
-                              headers=basic(party.client.client_id, party.secret))
+        return self.http.post(
+            "/oauth/token",
+            data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+            headers=basic(party.client.client_id, party.secret),
+        )
 
     def user_tokens(self, party: Party, scope: str = "org:read") -> dict[str, Any]:
         """Log in as the party's user and run the whole authorization-code flow with PKCE."""

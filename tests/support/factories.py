@@ -37,9 +37,11 @@ def make_org(app: Flask):  # type: ignore[no-untyped-def]
     def make(kind: str = "provider", *, name: str | None = None, jurisdiction: str = "CN") -> Organization:
         with app.app_context():
             session = get_session()
-            data = OrganizationCreate(name=name or f"{kind.title()} {next(_counter)}",
-                                      kind="provider" if kind == "operator" else kind,  # type: ignore[arg-type]
-                                      jurisdiction=jurisdiction)
+            data = OrganizationCreate(
+                name=name or f"{kind.title()} {next(_counter)}",
+                kind="provider" if kind == "operator" else kind,  # type: ignore[arg-type]
+                jurisdiction=jurisdiction,
+            )
             org = parties.create_organization(session, Actor.node(), data, kind=kind)
             session.commit()
             return org
@@ -54,8 +56,14 @@ def make_user(app: Flask):  # type: ignore[no-untyped-def]
     def make(org: Organization, *roles: str, email: str | None = None, password: str = PASSWORD) -> User:
         with app.app_context():
             session = get_session()
-            user = parties.create_user_unchecked(session, org, email or f"user{next(_counter)}@example.org",
-                                                 "Test User", password, list(roles or ["admin"]))
+            user = parties.create_user_unchecked(
+                session,
+                org,
+                email or f"user{next(_counter)}@example.org",
+                "Test User",
+                password,
+                list(roles or ["admin"]),
+            )
             session.commit()
             return user
 
@@ -70,7 +78,9 @@ def make_client(app: Flask):  # type: ignore[no-untyped-def]
         spec = {"name": f"client {next(_counter)}", **fields}
         with app.app_context():
             session = get_session()
-            client, secret = clients.register_client(session, Actor.node(), org.id, ClientCreate.model_validate(spec))
+            client, secret = clients.register_client(
+                session, Actor.node(), org.id, ClientCreate.model_validate(spec)
+            )
             session.commit()
             return client, secret
 
@@ -84,8 +94,11 @@ def make_party(make_org, make_user, make_client):  # type: ignore[no-untyped-def
     def make(kind: str = "consumer", *roles: str, jurisdiction: str = "CN", **client_fields: Any) -> Party:
         org = make_org(kind, jurisdiction=jurisdiction)
         user = make_user(org, *(roles or ("admin",)))
-        fields = {"grant_types": ["client_credentials", "authorization_code", "refresh_token"],
-                  "redirect_uris": ["https://app.example.org/callback"], **client_fields}
+        fields = {
+            "grant_types": ["client_credentials", "authorization_code", "refresh_token"],
+            "redirect_uris": ["https://app.example.org/callback"],
+            **client_fields,
+        }
         client, secret = make_client(org, **fields)
         return Party(org, user, client, secret)
 

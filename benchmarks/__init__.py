@@ -1,0 +1,1 @@
+"""Reproducible benchmarks: each runs our code and a baseline side by side and prints the ratio."""

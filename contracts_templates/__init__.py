@@ -1,0 +1,1 @@
+"""Versioned usage-contract templates with their ODRL policy skeletons."""
