@@ -24,6 +24,7 @@ from ..models.base import utcnow
 from ..security import random_token
 
 ALG = "RS256"
+VERIFIED_CACHE_SIZE = 4096  # tokens whose signature was verified, per process
 RELOAD_INTERVAL = 5.0  # seconds between reloads of the key cache, at most, when a kid is unknown
 
 
@@ -69,6 +70,7 @@ class KeyRing:
         self._signing: RSAKey | None = None
         self._public: dict[str, RSAKey] = {}
         self._loaded_at = 0.0
+        self._verified: dict[str, jwt.Token] = {}
 
     def load(self, session: Session) -> None:
         """(Re)read the keys from the database, creating the first key when there is none."""
@@ -82,6 +84,7 @@ class KeyRing:
         signing = RSAKey.import_key(private, {"kid": active.kid, "use": "sig", "alg": ALG})  # type: ignore[arg-type]
         with self._lock:
             self._public, self._signing, self._loaded_at = public, signing, time.monotonic()
+            self._verified = {}  # a retired key's tokens must be verified afresh
 
     def _ensure_loaded(self) -> None:
         if self._signing is None:
@@ -107,6 +110,17 @@ class KeyRing:
         if key is None:
             raise KeyError(f"unknown key id {kid!r}")
         return jwt.decode(token, key, algorithms=[ALG])
+
+    def verified(self, token: str) -> jwt.Token:
+        """Like :meth:`decode`, remembering verified tokens: a client's repeated calls cost a lookup."""
+        cached = self._verified.get(token)
+        if cached is not None:
+            return cached
+        decoded = self.decode(token)
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            self._verified.pop(next(iter(self._verified)), None)  # drop the oldest entry
+        self._verified[token] = decoded
+        return decoded
 
     def jwks(self) -> dict[str, Any]:
         """The public keys as a JWK Set."""

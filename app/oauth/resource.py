@@ -109,7 +109,7 @@ def authenticate(resource: str) -> Actor:
     app = current_app
     keyring = app.extensions["dxnode.keyring"]
     try:
-        decoded = keyring.decode(token)
+        decoded = keyring.verified(token)
     except Exception as exc:
         raise _unauthorized("the token is malformed or its signature does not verify") from exc
     if decoded.header.get("typ") != "at+jwt":

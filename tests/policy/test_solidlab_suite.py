@@ -3,7 +3,8 @@
 Compared per expected rule report: the rule's kind and activation state (Active/Inactive), and the
 satisfaction of its party, action and target premises; per expected constraint report (matched by the
 constraint's IRI): its satisfaction, the left operand value used, and the operator and right operand
-where the expected report states them. Case 065's expected report links premise reports by IRIs it never
+where the expected report states them. The decision agrees: allowed exactly when a permission is active
+and no prohibition is. Case 065's expected report links premise reports by IRIs it never
 describes (a defect of the suite); only its described reports can be compared there.
 """
 
@@ -14,7 +15,7 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 from solidlab_cases import CASE_FILES, SUITE, graph_of, load_case
 
-from policy import compliance_report, parse_policy, policy_from_graph, to_jsonld
+from policy import compliance_report, evaluate, parse_policy, policy_from_graph, to_jsonld
 from policy.report import PremiseReport
 from policy.values import parse_datetime
 
@@ -38,6 +39,10 @@ def test_case_matches_expected_report(case_file) -> None:
             assert expected_premises.items() <= our_premises.items()
         else:
             assert our_premises == expected_premises
+
+    active = {(rule.kind, rule.activation) for rule in case.rules}
+    expected_allowed = ("Permission", "Active") in active and ("Prohibition", "Active") not in active
+    assert evaluate(policy, case.request).allowed is expected_allowed
 
     our_constraints = {p.constraint: p for rule in report.rules for p in _flatten(rule.premises)}
     for iri, expected in case.constraints.items():
