@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from pydantic import ValidationError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from .db import unit_of_work
 from .errors import Problem
@@ -111,13 +111,15 @@ def org_create(name: str, kind: str, jurisdiction: str, email: str | None, homep
     from .services.actors import Actor
 
     try:
-        data = OrganizationCreate(
-            name=name,
-            kind="provider" if kind == "operator" else kind,  # type: ignore[arg-type]
-            jurisdiction=jurisdiction,
-            email=email,
-            homepage=homepage,
-        )  # type: ignore[arg-type]
+        data = OrganizationCreate.model_validate(
+            {
+                "name": name,
+                "kind": "provider" if kind == "operator" else kind,
+                "jurisdiction": jurisdiction,
+                "email": email,
+                "homepage": homepage,
+            }
+        )
         with unit_of_work() as session:
             org = parties.create_organization(session, Actor.node(), data, kind=kind)
     except (ValidationError, Problem) as exc:
@@ -147,7 +149,8 @@ def org_set_status(org: str, status: str) -> None:
 
     with unit_of_work() as session:
         target = _org_by_name_or_id(session, org)
-        parties.update_organization(session, Actor.node(), target.id, OrganizationUpdate(status=status))  # type: ignore[arg-type]
+        update = OrganizationUpdate.model_validate({"status": status})
+        parties.update_organization(session, Actor.node(), target.id, update)
     click.echo(f"{target.name}: {status}")
 
 
@@ -208,13 +211,15 @@ def client_create(
     from .services.actors import Actor
 
     try:
-        data = ClientCreate(
-            name=name,
-            client_type=client_type,
-            grant_types=list(grants),  # type: ignore[arg-type]
-            redirect_uris=list(redirect_uris),
-            scope=scope,  # type: ignore[arg-type]
-            is_resource_server=resource_server,
+        data = ClientCreate.model_validate(
+            {
+                "name": name,
+                "client_type": client_type,
+                "grant_types": list(grants),
+                "redirect_uris": list(redirect_uris),
+                "scope": scope,
+                "is_resource_server": resource_server,
+            }
         )
         with unit_of_work() as session:
             org = _org_by_name_or_id(session, org_ref)
@@ -258,7 +263,7 @@ def keys_list() -> None:
     """List the signing keys and their state."""
     from .db import get_session
 
-    for key in get_session().exec(select(SigningKey).order_by(SigningKey.created_at)):
+    for key in get_session().exec(select(SigningKey).order_by(col(SigningKey.created_at))):
         click.echo(f"{key.kid}  {key.status:<9} {key.created_at.isoformat()}")
 
 

@@ -125,7 +125,7 @@ class KeyRing:
     def jwks(self) -> dict[str, Any]:
         """The public keys as a JWK Set."""
         self._ensure_loaded()
-        return KeySet(list(self._public.values())).as_dict(private=False)
+        return dict(KeySet(list(self._public.values())).as_dict(private=False))
 
     def reload(self) -> None:
         """Forget the cached keys (after a rotation in this process)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, request
@@ -36,7 +36,7 @@ class RevocationList:
         self._revoked: dict[str, float] = {}  # jti -> expiry (epoch seconds)
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
-        self._since = None
+        self._since: datetime | None = None
 
     def is_revoked(self, jti: str) -> bool:
         """True when the token has been revoked, here or in another worker."""
@@ -66,12 +66,12 @@ class RevocationList:
             if time.monotonic() - self._checked_at < self._poll:
                 return
             started = utcnow()
-            query = select(AccessTokenRecord.jti, AccessTokenRecord.expires_at).where(
+            query = select(col(AccessTokenRecord.jti), col(AccessTokenRecord.expires_at)).where(
                 col(AccessTokenRecord.revoked_at).is_not(None),
-                AccessTokenRecord.expires_at > started,
+                col(AccessTokenRecord.expires_at) > started,
             )
             if self._since is not None:
-                query = query.where(AccessTokenRecord.revoked_at >= self._since - POLL_MARGIN)
+                query = query.where(col(AccessTokenRecord.revoked_at) >= self._since - POLL_MARGIN)
             with Session(self._engine) as session:
                 rows = session.exec(query).all()  # type: ignore[call-overload]
             now = time.time()

@@ -80,7 +80,7 @@ class MemberCreate(Strict):
     email: EmailStr
     name: Name
     password: Password
-    roles: list[RoleName] = Field(default_factory=lambda: ["viewer"], min_length=1)
+    roles: list[RoleName] = Field(default=["viewer"], min_length=1)
 
     @field_validator("roles")
     @classmethod
@@ -118,7 +118,7 @@ class ClientCreate(Strict):
     client_type: Literal["confidential", "public"] = "confidential"
     redirect_uris: list[HttpUrl] = Field(default_factory=list, max_length=20)
     grant_types: list[Literal["client_credentials", "authorization_code", "refresh_token"]] = Field(
-        default_factory=lambda: ["client_credentials"], min_length=1
+        default=["client_credentials"], min_length=1
     )
     scope: str = Field(
         "", max_length=1000, description="space-separated scopes; default: all the organisation may have"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .. import scopes as scope_registry
 from ..errors import field_error, not_found
@@ -27,7 +27,7 @@ def register_client(
         raise field_error("scope", f"unknown scope {bad[0]!r}; known: {' '.join(scope_registry.SCOPES)}")
     if refused := [s for s in requested if s not in allowed]:
         raise field_error("scope", f"a {org.kind} organisation may not hold {refused[0]!r}")
-    grants = sorted(set(data.grant_types))
+    grants: list[str] = sorted(set(data.grant_types))
     if data.client_type == "public" and "client_credentials" in grants:
         raise field_error("grant_types", "a public client cannot use client_credentials: it has no secret")
     if "authorization_code" in grants and not data.redirect_uris:
@@ -58,7 +58,9 @@ def list_clients(session: Session, actor: Actor, org_id: str) -> list[OAuthClien
     if not actor.is_operator and actor.org_id != org.id:
         raise not_found("organization", org_id)
     return list(
-        session.exec(select(OAuthClient).where(OAuthClient.org_id == org.id).order_by(OAuthClient.created_at))
+        session.exec(
+            select(OAuthClient).where(OAuthClient.org_id == org.id).order_by(col(OAuthClient.created_at))
+        )
     )
 
 

@@ -122,7 +122,7 @@ def add_member(session: Session, actor: Actor, org_id: str, data: MemberCreate) 
         email=email,
         name=data.name,
         password_hash=hash_password(data.password),
-        roles=data.roles,
+        roles=list(data.roles),
     )
     session.add(user)
     session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..models import AccessTokenRecord, AuthorizationCode, OAuthClient, Organization, OrgStatus, RefreshToken
 from ..models.base import new_id, utcnow
@@ -16,7 +16,7 @@ def active_client(session: Session, client_id: str) -> tuple[OAuthClient, Organi
     """A client that may obtain tokens now: not disabled, and its organisation not suspended."""
     row = session.exec(
         select(OAuthClient, Organization)
-        .join(Organization, Organization.id == OAuthClient.org_id)
+        .join(Organization, col(Organization.id) == col(OAuthClient.org_id))
         .where(OAuthClient.client_id == client_id)
     ).first()
     if row is None:
