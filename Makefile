@@ -36,7 +36,7 @@ services:
 
 lint:
 	$(BIN)/ruff check app catalog policy tests benchmarks migrations/env.py
-	$(BIN)/mypy app
+	$(BIN)/mypy app policy
 
 test-sqlite:
 	$(BIN)/python -m pytest -p no:cacheprovider
