@@ -101,13 +101,16 @@ def _operation(op: Operation, endpoint: str, arguments: Any, schemas: dict[str, 
         errors.add(404)
     if op.body is not None:
         doc["requestBody"] = {
-            "required": True,
+            "required": not op.body_optional,
             "content": {"application/json": {"schema": _schema(op.body, schemas, "validation")}},
         }
         errors |= {400, 415, 422}
     if op.scopes is not None:
         doc["security"] = [{"oauth2": op.scopes}]
         errors |= {401, 403}
+    elif op.optional_auth:
+        doc["security"] = [{}, {"oauth2": []}]
+        errors.add(401)
     if op.response is None:
         doc["responses"][str(op.status)] = {"description": "Done"}
     else:

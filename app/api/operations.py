@@ -17,7 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .. import scopes as registry
 from ..errors import Problem, from_validation_error
-from ..oauth.resource import authenticate, insufficient_scope
+from ..oauth.resource import authenticate, bearer_token, insufficient_scope
 
 
 @dataclass
@@ -35,6 +35,8 @@ class Operation:
     status: int = 200
     errors: set[int] = field(default_factory=set)
     media_type: str = "application/json"
+    optional_auth: bool = False  # public, but a bearer token (if sent) is checked and shows more
+    body_optional: bool = False  # an empty body stands for ``{}``
 
 
 def operation(**spec: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -53,10 +55,12 @@ def operation(**spec: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]
                 if missing:
                     raise insufficient_scope(missing)
                 g.actor = kwargs["actor"] = actor
+            elif op.optional_auth:
+                kwargs["actor"] = authenticate(op.resource) if bearer_token() else None
             if op.query is not None:
                 kwargs["query"] = _parse_query(op.query)
             if op.body is not None:
-                kwargs["body"] = _parse_body(op.body)
+                kwargs["body"] = _parse_body(op.body, op.body_optional)
             result = fn(**kwargs)
             if isinstance(result, Response):
                 return result
@@ -74,7 +78,9 @@ def operation(**spec: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]
     return decorate
 
 
-def _parse_body(model: type[BaseModel]) -> BaseModel:
+def _parse_body(model: type[BaseModel], optional: bool = False) -> BaseModel:
+    if optional and not request.get_data(cache=True):
+        return model.model_validate({})
     if not request.is_json:
         raise Problem(415, "send the body as application/json", slug="unsupported-media-type")
     try:

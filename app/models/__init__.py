@@ -1,12 +1,36 @@
 """SQLModel tables, one module per domain; importing this package registers them all on one metadata."""
 
 from .base import metadata
+from .catalog import (
+    DataService,
+    Dataset,
+    DatasetKeyword,
+    DatasetLineage,
+    DatasetReview,
+    DatasetSearch,
+    DatasetService,
+    DatasetStatus,
+    DatasetTheme,
+    Distribution,
+    Grade,
+)
 from .oauth import AccessTokenRecord, AuthorizationCode, OAuthClient, RefreshToken, SigningKey
 from .parties import Organization, OrgKind, OrgStatus, Role, User
 
 __all__ = [
     "AccessTokenRecord",
     "AuthorizationCode",
+    "DataService",
+    "Dataset",
+    "DatasetKeyword",
+    "DatasetLineage",
+    "DatasetReview",
+    "DatasetSearch",
+    "DatasetService",
+    "DatasetStatus",
+    "DatasetTheme",
+    "Distribution",
+    "Grade",
     "OAuthClient",
     "OrgKind",
     "OrgStatus",

@@ -1,0 +1,153 @@
+"""Datasets: search the public catalog, list and edit an organisation's datasets, move them through review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from ..db import get_session
+from ..schemas.catalog import DatasetCreate, DatasetIn, DatasetOut, DatasetQuery, SearchResult, Transition
+from ..services import dataset_status, datasets, search
+from ..services.actors import Actor
+from ..services.dataset_bundles import load_bundles, to_output
+from . import bp
+from .operations import operation
+
+TAG = "Datasets"
+
+
+def _base() -> str:
+    return str(current_app.config["BASE_URL"])
+
+
+def _out(rows: list[Any]) -> list[dict[str, Any]]:
+    return [to_output(b, _base()) for b in load_bundles(get_session(), rows)]
+
+
+def _listify(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    return value if isinstance(value, list) else [value]
+
+
+@bp.get("/datasets")
+@operation(summary="Search the catalog", tag=TAG, query=DatasetQuery, response=SearchResult)
+def search_datasets(query: DatasetQuery) -> dict[str, Any]:
+    """Full text over titles, descriptions and keywords, with facets; published datasets only."""
+    session = get_session()
+    filters = search.Filters(
+        q=query.q,
+        theme=_listify(query.theme),
+        publisher=_listify(query.publisher),
+        format=_listify(query.format),
+        licence=_listify(query.licence),
+        grade=_listify(query.grade),
+        keyword=_listify(query.keyword),
+        sort=query.sort,
+    )
+    rows, total, facets = search.search(session, filters, query.page, query.per_page)
+    return {
+        "items": _out(rows),
+        "total": total,
+        "page": query.page,
+        "per_page": query.per_page,
+        "facets": {
+            name: [{"value": v, "label": search.label(name, v, session), "count": n} for v, n in values]
+            for name, values in facets.items()
+        },
+    }
+
+
+@bp.get("/datasets/<dataset_id>")
+@operation(summary="Get a dataset", tag=TAG, optional_auth=True, response=DatasetOut)
+def get_dataset(actor: Actor | None, dataset_id: str) -> dict[str, Any]:
+    """A published dataset for anyone; drafts and core-grade ones for their publisher and the operator."""
+    return _out([datasets.get_dataset(get_session(), actor, dataset_id)])[0]
+
+
+@bp.post("/organizations/<org_id>/datasets")
+@operation(
+    summary="List a new dataset",
+    tag=TAG,
+    scopes=["catalog:write"],
+    body=DatasetCreate,
+    response=DatasetOut,
+    status=201,
+    errors={409},
+)
+def create_dataset(actor: Actor, org_id: str, body: DatasetCreate) -> dict[str, Any]:
+    """Create a draft; its metadata must be DCAT-AP 3.0.1 conformant (422 lists the failing properties)."""
+    return _out([datasets.create_dataset(get_session(), actor, org_id, body, _base())])[0]
+
+
+@bp.get("/organizations/<org_id>/datasets")
+@operation(summary="An organisation's datasets", tag=TAG, scopes=["org:read"], response=list[DatasetOut])
+def list_org_datasets(actor: Actor, org_id: str) -> list[dict[str, Any]]:
+    """Every dataset of the organisation for its members and the operator; published ones for others."""
+    return _out(datasets.list_org_datasets(get_session(), actor, org_id))
+
+
+@bp.patch("/datasets/<dataset_id>")
+@operation(
+    summary="Edit a dataset",
+    tag=TAG,
+    scopes=["catalog:write"],
+    body=DatasetIn,
+    response=DatasetOut,
+    errors={409},
+)
+def update_dataset(actor: Actor, dataset_id: str, body: DatasetIn) -> dict[str, Any]:
+    """Change the given fields; lists (keywords, themes, distributions, lineage) are replaced whole."""
+    return _out([datasets.update_dataset(get_session(), actor, dataset_id, body, _base())])[0]
+
+
+def _transition_view(name: str, scopes: list[str], summary: str, doc: str) -> None:
+    def view(actor: Actor, dataset_id: str, body: Transition) -> dict[str, Any]:
+        dataset = dataset_status.transition(get_session(), actor, dataset_id, name, body.reason, _base())
+        return _out([dataset])[0]
+
+    view.__name__ = f"{name}_dataset"
+    view.__doc__ = doc
+    decorated = operation(
+        summary=summary,
+        tag=TAG,
+        scopes=scopes,
+        body=Transition,
+        body_optional=True,
+        response=DatasetOut,
+        errors={409},
+    )(view)
+    bp.post(f"/datasets/<dataset_id>/{name}")(decorated)
+
+
+_transition_view(
+    "submit",
+    ["catalog:write"],
+    "Submit a draft",
+    "Publish it, or send it to the operator's review when its grade or personal data require one.",
+)
+_transition_view(
+    "approve",
+    ["catalog:write", "operator"],
+    "Approve a listing",
+    "The operator publishes a reviewed listing.",
+)
+_transition_view(
+    "reject",
+    ["catalog:write", "operator"],
+    "Reject a listing",
+    "The operator sends a listing back to draft, saying why.",
+)
+_transition_view(
+    "withdraw",
+    ["catalog:write"],
+    "Withdraw a dataset",
+    "Take it out of the catalog; harvesters see a tombstone.",
+)
+_transition_view(
+    "republish",
+    ["catalog:write"],
+    "Republish a dataset",
+    "Bring a withdrawn dataset back (through review if needed).",
+)
