@@ -96,11 +96,11 @@ def problem_response(problem: Problem) -> Response:
 
 
 def wants_html() -> bool:
-    """True for browser pages: web blueprint requests that accept HTML."""
+    """True for browser pages: web blueprint requests that prefer HTML to JSON (curl's */* gets JSON)."""
     if request.blueprint != "web":
         return False
-    best = request.accept_mimetypes.best_match(["text/html", "application/json", PROBLEM_MEDIA_TYPE])
-    return best in (None, "text/html")
+    accept = request.accept_mimetypes
+    return accept["text/html"] > max(accept["application/json"], accept[PROBLEM_MEDIA_TYPE])
 
 
 def register(app: Flask) -> None:
