@@ -21,6 +21,11 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         "http://127.0.0.1:5000",
         "public base URL of the node: the OAuth issuer and the root of dataset IRIs",
     ),
+    "CATALOG_LANGUAGES": (
+        "ENG ZHO",
+        "languages of the catalog's metadata (EU language codes, space-separated)",
+    ),
+    "CATALOG_SPATIAL": ("", "countries the catalog covers (EU country codes such as CHN, space-separated)"),
     "REDIS_URL": (None, "Redis for the job queue (RQ); background jobs run in-process when unset"),
     "ACCESS_TOKEN_TTL": (600, "lifetime of access tokens in seconds (10 minutes)"),
     "REFRESH_TOKEN_TTL": (30 * 24 * 3600, "lifetime of a refresh-token family in seconds"),

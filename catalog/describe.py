@@ -252,6 +252,10 @@ class Describer:
         if self._first_time(f"{cls} {iri}"):
             node = Node(iri, cls)
             self._out.append(node)
+            geometry = vocab.PLACE_GEOMETRY.get(iri) if cls == DCT.Location else None
+            if geometry is not None:
+                node.add(DCAT.centroid, Lit(geometry.centroid, None, vocab.GSP.wktLiteral))
+                node.add(DCAT.bbox, Lit(geometry.bbox, None, vocab.GSP.wktLiteral))
             concept = vocab.CONCEPTS.get(iri)
             if concept and self._first_time("concept " + iri):
                 if cls != _CONCEPT:

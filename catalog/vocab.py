@@ -71,6 +71,7 @@ PREFIXES: Final[Mapping[str, str]] = {
     "eli": ELI.iri,
     "hydra": HYDRA.iri,
     "as": AS.iri,
+    "gsp": "http://www.opengis.net/ont/geosparql#",
 }
 
 AUTHORITY: Final = "http://publications.europa.eu/resource/authority/"
@@ -229,6 +230,43 @@ COUNTRIES: Final = _authority(
         ("JPN", "Japan"),
     ],
 )
+
+GSP: Final = Namespace("http://www.opengis.net/ont/geosparql#")
+
+#: Approximate bounding boxes (west, south, east, north, in degrees) of the countries above, so a
+#: place named by its authority IRI can carry the centroid and bbox DCAT-AP recommends.
+_COUNTRY_BOXES: Final[Mapping[str, tuple[float, float, float, float]]] = {
+    "CHN": (73.5, 18.2, 134.8, 53.6),
+    "DEU": (5.9, 47.3, 15.0, 55.1),
+    "FRA": (-5.1, 41.3, 9.6, 51.1),
+    "ESP": (-9.3, 36.0, 3.3, 43.8),
+    "ITA": (6.6, 35.5, 18.5, 47.1),
+    "NLD": (3.4, 50.8, 7.2, 53.5),
+    "GRC": (19.4, 34.8, 28.2, 41.7),
+    "SWE": (11.1, 55.3, 24.2, 69.1),
+    "GBR": (-8.6, 49.9, 1.8, 60.9),
+    "USA": (-124.8, 24.5, -66.9, 49.4),
+    "JPN": (129.4, 31.0, 145.5, 45.5),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """A place's centroid and bounding box as WKT literals (``gsp:wktLiteral``)."""
+
+    centroid: str
+    bbox: str
+
+
+def _geometry(box: tuple[float, float, float, float]) -> Geometry:
+    west, south, east, north = box
+    ring = f"{west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}"
+    return Geometry(f"POINT({(west + east) / 2:.2f} {(south + north) / 2:.2f})", f"POLYGON(({ring}))")
+
+
+PLACE_GEOMETRY: Final[Mapping[str, Geometry]] = {
+    COUNTRIES[code].iri: _geometry(box) for code, box in _COUNTRY_BOXES.items() if code in COUNTRIES
+}
 
 AVAILABILITY: Final = _authority(
     "planned-availability",

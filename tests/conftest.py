@@ -74,7 +74,13 @@ def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def settings() -> dict[str, object]:
     """Overrides for the app under test; a test may change them before asking for ``app``."""
-    return {"TESTING": True, "SECRET_KEY": "test-secret-key", "BASE_URL": BASE_URL, "REVOCATION_POLL": 1.0}
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "BASE_URL": BASE_URL,
+        "REVOCATION_POLL": 1.0,
+        "CATALOG_SPATIAL": "CHN",
+    }
 
 
 @pytest.fixture

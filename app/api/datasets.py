@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
+from pydantic import BaseModel
 
 from ..db import get_session
-from ..schemas.catalog import DatasetCreate, DatasetIn, DatasetOut, DatasetQuery, SearchResult, Transition
-from ..services import dataset_status, datasets, search
+from ..schemas.catalog import (
+    DatasetCreate,
+    DatasetIn,
+    DatasetOut,
+    DatasetQuery,
+    GradeName,
+    SearchResult,
+    Transition,
+)
+from ..services import dataset_import, dataset_status, datasets, search
 from ..services.actors import Actor
 from ..services.dataset_bundles import load_bundles, to_output
 from . import bp
@@ -151,3 +160,33 @@ _transition_view(
     "Republish a dataset",
     "Bring a withdrawn dataset back (through review if needed).",
 )
+
+
+class ImportQuery(BaseModel):
+    """How to grade what is imported."""
+
+    model_config = {"extra": "forbid"}
+
+    grade: GradeName = "general-1"
+
+
+@bp.post("/organizations/<org_id>/datasets/import")
+@operation(
+    summary="Import datasets from RDF",
+    tag=TAG,
+    scopes=["catalog:write"],
+    query=ImportQuery,
+    response=list[DatasetOut],
+    status=201,
+    errors={400},
+)
+def import_datasets(actor: Actor, org_id: str, query: ImportQuery) -> list[dict[str, Any]]:
+    """Create drafts from a DCAT(-AP) document in Turtle, JSON-LD, RDF/XML or N-Triples (the request body).
+
+    Nothing is filled in: records lacking what DCAT-AP requires are refused with what they lack, and then
+    nothing is imported.
+    """
+    created = dataset_import.import_rdf(
+        get_session(), actor, org_id, request.get_data(), request.content_type, query.grade, _base()
+    )
+    return _out(created)

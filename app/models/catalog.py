@@ -123,6 +123,7 @@ class Distribution(SQLModel, table=True):
     byte_size: int | None = None
     checksum_sha256: str | None = Field(default=None, max_length=64)
     licence: str | None = Field(default=None, max_length=500)
+    availability: str | None = Field(default=None, max_length=500, description="planned availability IRI")
     storage_key: str | None = Field(default=None, max_length=500, description="file in the node's storage")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     modified: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

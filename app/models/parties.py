@@ -48,6 +48,7 @@ class Organization(SQLModel, table=True):
     status: str = Field(default=OrgStatus.PENDING.value, max_length=16, index=True)
     homepage: str | None = Field(default=None, max_length=500)
     email: str | None = Field(default=None, max_length=320)
+    publisher_type: str | None = Field(default=None, max_length=64, description="ADMS publisher type code")
     credit_score: int = Field(default=600, description="credit standing, 0..1000, earned from conduct")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

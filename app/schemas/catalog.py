@@ -13,6 +13,7 @@ from catalog.vocab import DATA_THEMES
 from .common import PageQuery, Strict
 
 THEME_IRIS = frozenset(concept.iri for concept in DATA_THEMES.values())
+AVAILABLE = "http://publications.europa.eu/resource/authority/planned-availability/AVAILABLE"
 
 GradeName = Literal["core", "important", "general-4", "general-3", "general-2", "general-1"]
 PersonalInfo = Literal["none", "personal", "sensitive"]
@@ -117,6 +118,11 @@ class DistributionIn(Strict):
     byte_size: int | None = Field(None, ge=0)
     checksum_sha256: Sha256 | None = None
     licence: Iri | None = None
+    availability: Iri | None = Field(
+        AVAILABLE,
+        validate_default=True,
+        description="planned availability (EU authority); default: available for the foreseeable future",
+    )
 
 
 class DatasetIn(Strict):
@@ -177,6 +183,7 @@ class DistributionOut(BaseModel):
     byte_size: int | None
     checksum_sha256: str | None
     licence: str | None
+    availability: str | None
     stored: bool = Field(description="the bytes are in the node's storage")
 
 

@@ -38,12 +38,30 @@ RoleName = Literal["admin", "steward", "buyer", "reviewer", "finance", "viewer"]
 assert set(RoleName.__args__) == {r.value for r in Role}  # type: ignore[attr-defined]
 
 
+PublisherType = Literal[
+    "Academia-ScientificOrganisation",
+    "Company",
+    "IndustryConsortium",
+    "LocalAuthority",
+    "NationalAuthority",
+    "NonGovernmentalOrganisation",
+    "NonProfitOrganisation",
+    "PrivateIndividual(s)",
+    "RegionalAuthority",
+    "StandardisationBody",
+    "SupraNationalAuthority",
+]
+
+
 class OrganizationCreate(Strict):
     """A new organisation, created by the operator (admitted at once) or by an applicant (pending)."""
 
     name: Name
     kind: Literal["provider", "consumer"]
     jurisdiction: Country
+    publisher_type: PublisherType | None = Field(
+        None, description="ADMS publisher type, shown in catalog feeds"
+    )
     homepage: HttpUrl | None = None
     email: EmailStr | None = None
 
@@ -52,6 +70,7 @@ class OrganizationUpdate(Strict):
     """Changes to an organisation; status and credit score are the operator's to change."""
 
     name: Name | None = None
+    publisher_type: PublisherType | None = None
     homepage: HttpUrl | None = None
     email: EmailStr | None = None
     status: Literal["pending", "active", "suspended"] | None = None
@@ -68,6 +87,7 @@ class OrganizationOut(BaseModel):
     kind: OrgKind
     jurisdiction: str
     status: OrgStatus
+    publisher_type: str | None
     homepage: str | None
     email: str | None
     credit_score: int

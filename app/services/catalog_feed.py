@@ -12,15 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
-from catalog.records import HydraView
+from catalog.records import DatasetRecord, HydraView, Tombstone
 from catalog.serialize import Format, hydra_view, serialize_catalog, serialize_dataset
 
-from ..models import Dataset, DatasetStatus, Organization, OrgKind
+from ..models import Dataset, DatasetStatus, DatasetTheme, Organization, OrgKind
 from .dataset_bundles import load_bundles
-from .dataset_records import catalog_record, feed_item
+from .dataset_records import NodeInfo, catalog_record, feed_item
 
 CHUNK = 250  # datasets loaded per query while streaming a page
 
@@ -34,7 +34,7 @@ class FeedQuery:
     modified_since: datetime | None = None
 
 
-def _in_feed(since: datetime | None) -> list[object]:
+def _in_feed(since: datetime | None) -> list[ColumnElement[bool]]:
     published = and_(col(Dataset.status) == DatasetStatus.PUBLISHED.value, col(Dataset.grade) != "core")
     withdrawn = and_(
         col(Dataset.status) == DatasetStatus.WITHDRAWN.value,
@@ -77,17 +77,27 @@ def page_ids(session: Session, query: FeedQuery) -> list[str]:
 
 
 def stream_page(
-    session: Session, query: FeedQuery, fmt: Format, base_url: str, node_name: str, page_url: str
+    session: Session, query: FeedQuery, fmt: Format, node: NodeInfo, page_url: str
 ) -> Iterator[bytes]:
     """Serialise one page of the catalog, loading its datasets a chunk at a time."""
     view = hydra_view(page_url, query.page, query.per_page, total(session, query))
     ids = page_ids(session, query)
     operator = session.exec(select(Organization).where(Organization.kind == OrgKind.OPERATOR.value)).first()
-    header = catalog_record(base_url, node_name, operator)
-    return serialize_catalog(header, _items(session, ids, base_url), fmt, view=view)
+    issued, modified = session.exec(
+        select(func.min(Dataset.published_at), func.max(Dataset.updated_at)).where(*_in_feed(None))  # type: ignore[call-overload]
+    ).one()
+    themes = session.exec(
+        select(DatasetTheme.theme)
+        .distinct()
+        .join(Dataset, col(Dataset.id) == col(DatasetTheme.dataset_id))
+        .where(*_in_feed(None))
+        .order_by(col(DatasetTheme.theme))
+    ).all()
+    header = catalog_record(node, operator, issued, modified, tuple(themes))
+    return serialize_catalog(header, _items(session, ids, node.base_url), fmt, view=view)
 
 
-def _items(session: Session, ids: list[str], base_url: str) -> Iterator[object]:
+def _items(session: Session, ids: list[str], base_url: str) -> Iterator[DatasetRecord | Tombstone]:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         rows = {d.id: d for d in session.exec(select(Dataset).where(col(Dataset.id).in_(chunk)))}

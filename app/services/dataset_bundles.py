@@ -127,5 +127,6 @@ def _distribution_output(dist: Distribution) -> dict[str, Any]:
         "byte_size": dist.byte_size,
         "checksum_sha256": dist.checksum_sha256,
         "licence": dist.licence,
+        "availability": dist.availability,
         "stored": dist.storage_key is not None,
     }

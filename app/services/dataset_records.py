@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from catalog.records import (
     Agent,
     CatalogRecord,
@@ -14,6 +19,7 @@ from catalog.records import (
     PeriodOfTime,
     Tombstone,
 )
+from catalog.vocab import COUNTRIES, LANGUAGES, PUBLISHER_TYPES
 
 from ..models import Dataset, DatasetStatus, Distribution, Organization
 from .dataset_bundles import Bundle, dataset_iri
@@ -26,7 +32,8 @@ def texts(values: dict[str, str]) -> tuple[LangText, ...]:
 
 def publisher_agent(org: Organization, base_url: str) -> Agent:
     """The publisher of an organisation's datasets."""
-    return Agent(iri=f"{base_url}/publisher/{org.id}", names=(LangText(org.name, None),))
+    kind = PUBLISHER_TYPES[org.publisher_type].iri if org.publisher_type in PUBLISHER_TYPES else None
+    return Agent(iri=f"{base_url}/publisher/{org.id}", names=(LangText(org.name, None),), type=kind)
 
 
 def distribution_record(dist: Distribution, base_url: str) -> DistributionRecord:
@@ -43,6 +50,7 @@ def distribution_record(dist: Distribution, base_url: str) -> DistributionRecord
         byte_size=dist.byte_size,
         checksum=Checksum(dist.checksum_sha256) if dist.checksum_sha256 else None,
         licence=dist.licence,
+        availability=dist.availability,
         modified=dist.modified,
     )
 
@@ -93,18 +101,60 @@ def feed_item(bundle: Bundle, base_url: str) -> DatasetRecord | Tombstone:
     return dataset_record(bundle, base_url)
 
 
-def catalog_record(base_url: str, node_name: str, operator: Organization | None) -> CatalogRecord:
-    """The header of the node's catalog, with the node's own catalog service."""
+METADATA_LICENCE = "http://publications.europa.eu/resource/authority/licence/CC0"
+DCAT_AP_3 = "https://semiceu.github.io/DCAT-AP/releases/3.0.1/"
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """What a catalog says about the node that publishes it."""
+
+    base_url: str
+    name: str
+    languages: tuple[str, ...] = ()
+    spatial: tuple[str, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> NodeInfo:
+        """Read the node's settings: base URL, name, catalog languages and spatial coverage."""
+        return cls(
+            base_url=str(settings["BASE_URL"]),
+            name=str(settings["NODE_NAME"]),
+            languages=tuple(str(settings.get("CATALOG_LANGUAGES", "")).split()),
+            spatial=tuple(str(settings.get("CATALOG_SPATIAL", "")).split()),
+        )
+
+
+def catalog_record(
+    node: NodeInfo,
+    operator: Organization | None,
+    issued: datetime | None = None,
+    modified: datetime | None = None,
+    themes: tuple[str, ...] = (),
+) -> CatalogRecord:
+    """The header of the node's catalog, with the node's own catalog service; its metadata is CC0."""
+    base_url, node_name = node.base_url, node.name
     publisher = (
         publisher_agent(operator, base_url)
         if operator
         else Agent(iri=f"{base_url}/publisher/node", names=(LangText(node_name, None),))
+    )
+    contact = ContactPoint(
+        fn=operator.name if operator else node_name,
+        email=operator.email if operator and operator.email else None,
+        url=f"{base_url}/",
     )
     service = DataServiceRecord(
         iri=f"{base_url}/catalog#service",
         titles=(LangText(f"{node_name} catalog service", "en"),),
         endpoint_url=f"{base_url}/catalog",
         endpoint_description=f"{base_url}/openapi.json",
+        licence=METADATA_LICENCE,
+        publisher=publisher,
+        contact_points=(contact,),
+        conforms_to=(DCAT_AP_3,),
+        keywords=(LangText("data catalogue", "en"), LangText("DCAT-AP", "en"), LangText("数据目录", "zh")),
+        themes=themes,
     )
     return CatalogRecord(
         iri=f"{base_url}/catalog",
@@ -115,6 +165,11 @@ def catalog_record(base_url: str, node_name: str, operator: Organization | None)
         ),
         publisher=publisher,
         homepage=f"{base_url}/",
+        languages=tuple(LANGUAGES[code].iri for code in node.languages if code in LANGUAGES),
+        spatial=tuple(COUNTRIES[code].iri for code in node.spatial if code in COUNTRIES),
+        licence=METADATA_LICENCE,
+        issued=issued,
+        modified=modified,
         service=service,
     )
 

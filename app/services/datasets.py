@@ -254,7 +254,7 @@ def _set_distributions(session: Session, dataset: Dataset, distributions: list[D
         dist.position = position
         dist.title = fields["title"] or {}
         dist.description = fields["description"] or {}
-        for name in ("access_url", "download_url", "format", "licence"):
+        for name in ("access_url", "download_url", "format", "licence", "availability"):
             setattr(dist, name, str(fields[name]) if fields[name] is not None else None)
         for name in ("media_type", "byte_size", "checksum_sha256"):
             setattr(dist, name, fields[name])
@@ -277,7 +277,9 @@ def ensure_conformant(session: Session, dataset: Dataset, base_url: str) -> None
     report = validate_dataset(dataset_record(bundle(session, dataset), base_url))
     if report.conforms:
         return
-    errors = [{"field": v.path or "dataset", "reason": v.message} for v in report.violations]
+    errors = [
+        {"field": v.property_path or v.path or "dataset", "reason": v.message} for v in report.violations
+    ]
     raise Problem(
         422,
         "the metadata is not DCAT-AP 3.0.1 conformant: " + ", ".join(sorted({e["field"] for e in errors})),

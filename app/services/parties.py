@@ -41,6 +41,7 @@ def _new_organization(
         name=data.name,
         kind=kind,
         jurisdiction=data.jurisdiction,
+        publisher_type=data.publisher_type,
         homepage=str(data.homepage) if data.homepage else None,
         email=str(data.email) if data.email else None,
         status=status.value,

@@ -22,6 +22,7 @@ from ..db import get_session
 from ..errors import Problem, from_validation_error
 from ..models import Dataset, DatasetStatus
 from ..services import catalog_feed
+from ..services.dataset_records import NodeInfo
 from . import bp, catalog_pages
 
 SUFFIXES = {fmt.suffix: fmt for fmt in Format}
@@ -47,7 +48,9 @@ def negotiated() -> Format | None:
 def _format_from_suffix(suffix: str) -> Format:
     fmt = SUFFIXES.get(suffix)
     if fmt is None:
-        raise Problem(404, f"no format .{suffix}; use one of {', '.join('.' + s for s in SUFFIXES)}", slug="not-found")
+        raise Problem(
+            404, f"no format .{suffix}; use one of {', '.join('.' + s for s in SUFFIXES)}", slug="not-found"
+        )
     return fmt
 
 
@@ -88,7 +91,8 @@ def _feed(fmt: Format) -> Response:
     if tag in request.if_none_match:
         return Response(status=304, headers={"ETag": f'"{tag}"'})
     page_url = base + request.full_path.rstrip("?")
-    body = catalog_feed.stream_page(session, query, fmt, base, current_app.config["NODE_NAME"], page_url)
+    node = NodeInfo.from_settings(current_app.config)
+    body = catalog_feed.stream_page(session, query, fmt, node, page_url)
     response = Response(stream_with_context(body), mimetype=fmt.media_type)
     response.set_etag(tag)
     response.cache_control.public = True
@@ -114,13 +118,16 @@ def dataset_as(dataset_id: str, suffix: str) -> Any:
 def _dataset_document(dataset_id: str, fmt: Format) -> Response:
     session = get_session()
     row = session.get(Dataset, dataset_id)
-    withdrawn = row is not None and row.status == DatasetStatus.WITHDRAWN.value and row.published_at is not None
+    withdrawn = (
+        row is not None and row.status == DatasetStatus.WITHDRAWN.value and row.published_at is not None
+    )
     if row is None or row.grade == "core" or not (row.status == DatasetStatus.PUBLISHED.value or withdrawn):
         raise Problem(404, f"dataset {dataset_id!r} is not in this catalog", slug="not-found")
     body = catalog_feed.dataset_document(session, row, fmt, current_app.config["BASE_URL"])
     response = Response(body, status=410 if withdrawn else 200, mimetype=fmt.media_type)
     response.set_etag(f"{row.id}-{_stamp(row.updated_at)}-{fmt.suffix}")
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 def _stamp(value: datetime) -> str:

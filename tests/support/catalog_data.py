@@ -33,6 +33,7 @@ def dataset_payload(**overrides: Any) -> dict[str, Any]:
         "distributions": [
             {
                 "title": {"en": "Readings as CSV"},
+                "description": {"en": "One row per station and hour."},
                 "access_url": "https://data.example.gov/air/readings.csv",
                 "download_url": "https://data.example.gov/air/readings.csv",
                 "format": f"{AUTH}file-type/CSV",

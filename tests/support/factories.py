@@ -41,6 +41,7 @@ def make_org(app: Flask):  # type: ignore[no-untyped-def]
                 name=name or f"{kind.title()} {next(_counter)}",
                 kind="provider" if kind == "operator" else kind,  # type: ignore[arg-type]
                 jurisdiction=jurisdiction,
+                publisher_type="Company" if kind == "provider" else "NonProfitOrganisation",
             )
             org = parties.create_organization(session, Actor.node(), data, kind=kind)
             session.commit()
