@@ -26,6 +26,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         "languages of the catalog's metadata (EU language codes, space-separated)",
     ),
     "CATALOG_SPATIAL": ("", "countries the catalog covers (EU country codes such as CHN, space-separated)"),
+    "STORAGE_PATH": (None, "folder of uploaded distribution files (default `instance/storage`)"),
+    "UPLOAD_MAX_BYTES": (2 * 1024**3, "largest distribution file accepted, in bytes"),
     "REDIS_URL": (None, "Redis for the job queue (RQ); background jobs run in-process when unset"),
     "ACCESS_TOKEN_TTL": (600, "lifetime of access tokens in seconds (10 minutes)"),
     "REFRESH_TOKEN_TTL": (30 * 24 * 3600, "lifetime of a refresh-token family in seconds"),
@@ -71,6 +73,7 @@ def load_settings(instance_path: Path, overrides: Mapping[str, Any] | None = Non
             raise RuntimeError("DXNODE_SECRET_KEY must be set when DXNODE_ENV=production")
         settings["SECRET_KEY"] = _development_secret(instance_path)
     settings["DATABASE_URL"] = normalise_database_url(str(settings["DATABASE_URL"]))
+    settings["STORAGE_PATH"] = str(settings["STORAGE_PATH"] or instance_path / "storage")
     settings["BASE_URL"] = str(settings["BASE_URL"]).rstrip("/")
     return settings
 

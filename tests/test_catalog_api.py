@@ -206,3 +206,47 @@ def test_licence_must_be_an_iri(flow, provider, steward_token):
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["field"] == "licence"
     assert AUTH  # the payload module names EU authority IRIs
+
+
+def test_uploading_a_distribution_file_records_size_and_checksum(flow, provider, steward_token, app):
+    import hashlib
+    from pathlib import Path
+
+    body = _create(flow, provider, steward_token)
+    dist_id = body["distributions"][0]["id"]
+    data = b"station,hour,pm25\nA,2024-01-01T00:00Z,12\n" * 1000
+    response = flow.http.put(
+        f"/api/v1/distributions/{dist_id}/file",
+        data=data,
+        headers={**bearer(steward_token), "Content-Type": "text/csv"},
+    )
+    assert response.status_code == 200, response.get_json()
+    stored = response.get_json()
+    assert stored["byte_size"] == len(data)
+    assert stored["checksum_sha256"] == hashlib.sha256(data).hexdigest()
+    assert stored["stored"] is True
+    assert (Path(app.config["STORAGE_PATH"]) / dist_id).read_bytes() == data
+
+
+def test_upload_over_the_limit_is_refused_and_keeps_the_old_file(flow, provider, steward_token, app):
+    body = _create(flow, provider, steward_token)
+    dist_id = body["distributions"][0]["id"]
+    flow.http.put(f"/api/v1/distributions/{dist_id}/file", data=b"small", headers=bearer(steward_token))
+    app.config["UPLOAD_MAX_BYTES"] = 10
+    response = flow.http.put(
+        f"/api/v1/distributions/{dist_id}/file", data=b"x" * 100, headers=bearer(steward_token)
+    )
+    assert response.status_code == 413
+    from pathlib import Path
+
+    assert (Path(app.config["STORAGE_PATH"]) / dist_id).read_bytes() == b"small"
+
+
+def test_others_cannot_upload(flow, provider, steward_token, make_party):
+    body = _create(flow, provider, steward_token)
+    other = make_party("provider", "admin", "steward")
+    token = flow.token(other, "catalog:write")
+    response = flow.http.put(
+        f"/api/v1/distributions/{body['distributions'][0]['id']}/file", data=b"x", headers=bearer(token)
+    )
+    assert response.status_code == 404

@@ -108,3 +108,57 @@ def test_demo_refuses_a_database_with_other_data(runner, make_org):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code != 0
     assert "not demo data" in result.output
+
+
+def test_import_an_official_example_from_the_shell_and_publish_it(runner, make_org, app):
+    from pathlib import Path
+
+    from .conftest import SHARED
+
+    make_org("operator", name="The Exchange")
+    org = make_org("provider", name="Bee Observatory")
+    example = SHARED / "standards" / "dcat-ap-3.0.1" / "examples" / "example-bee-population.ttl"
+    result = runner.invoke(
+        args=["dataset", "import", "--org", org.name, "--grade", "general-1", "--submit", str(example)]
+    )
+    assert result.exit_code == 0, result.output
+    imported = [json.loads(line) for line in result.output.splitlines()]
+    assert imported
+    assert {d["status"] for d in imported} == {"published"}
+    listing = runner.invoke(args=["dataset", "list", "--org", org.name, "--status", "published"])
+    assert all(d["id"] in listing.output for d in imported)
+    assert Path(example).exists()
+
+
+def test_import_refuses_a_fragment_naming_what_it_lacks(runner, make_org):
+    from .conftest import SHARED
+
+    org = make_org("provider")
+    fragment = (
+        SHARED / "standards" / "dcat-ap-3.0.1" / "examples" / "example-bee-population-dataset-frequency.ttl"
+    )
+    result = runner.invoke(args=["dataset", "import", "--org", org.name, str(fragment)])
+    assert result.exit_code == 2
+    assert "nothing was imported" in result.output
+
+
+def test_create_from_json_and_upload_a_file(runner, make_org, tmp_path, app):
+    from .support.catalog_data import dataset_payload
+
+    org = make_org("provider")
+    payload = tmp_path / "dataset.json"
+    payload.write_text(json.dumps(dataset_payload()))
+    created = runner.invoke(args=["dataset", "create", "--org", org.name, str(payload)])
+    assert created.exit_code == 0, created.output
+    dataset_id = json.loads(created.output)["id"]
+    with app.app_context():
+        from app.models import Distribution
+
+        dist_id = (
+            get_session().exec(select(Distribution.id).where(Distribution.dataset_id == dataset_id)).one()
+        )
+    data_file = tmp_path / "readings.csv"
+    data_file.write_bytes(b"a,b\n1,2\n")
+    uploaded = runner.invoke(args=["dataset", "upload", dist_id, str(data_file), "--media-type", "text/csv"])
+    assert uploaded.exit_code == 0, uploaded.output
+    assert json.loads(uploaded.output)["byte_size"] == 8

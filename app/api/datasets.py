@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, request
@@ -13,13 +14,15 @@ from ..schemas.catalog import (
     DatasetIn,
     DatasetOut,
     DatasetQuery,
+    DistributionOut,
     GradeName,
     SearchResult,
     Transition,
 )
 from ..services import dataset_import, dataset_status, datasets, search
 from ..services.actors import Actor
-from ..services.dataset_bundles import load_bundles, to_output
+from ..services.dataset_bundles import distribution_output, load_bundles, to_output
+from ..services.storage import Storage
 from . import bp
 from .operations import operation
 
@@ -179,6 +182,7 @@ class ImportQuery(BaseModel):
     response=list[DatasetOut],
     status=201,
     errors={400},
+    raw_body=("text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"),
 )
 def import_datasets(actor: Actor, org_id: str, query: ImportQuery) -> list[dict[str, Any]]:
     """Create drafts from a DCAT(-AP) document in Turtle, JSON-LD, RDF/XML or N-Triples (the request body).
@@ -190,3 +194,27 @@ def import_datasets(actor: Actor, org_id: str, query: ImportQuery) -> list[dict[
         get_session(), actor, org_id, request.get_data(), request.content_type, query.grade, _base()
     )
     return _out(created)
+
+
+@bp.put("/distributions/<distribution_id>/file")
+@operation(
+    summary="Upload a distribution's file",
+    tag=TAG,
+    scopes=["catalog:write"],
+    response=DistributionOut,
+    errors={413},
+    raw_body=("*/*",),
+)
+def upload_distribution_file(actor: Actor, distribution_id: str) -> Any:
+    """Store the request body as the distribution's file; its byte size and SHA-256 are computed by the node.
+
+    Send the bytes as the body with their media type as Content-Type. Consumers get the file through the
+    data plane, under an agreement; the upload replaces any earlier file only once it has fully arrived.
+    """
+    limit = int(current_app.config["UPLOAD_MAX_BYTES"])
+    request.max_content_length = limit
+    storage = Storage(Path(current_app.config["STORAGE_PATH"]))
+    dist = datasets.store_distribution_file(
+        get_session(), actor, distribution_id, request.stream, request.mimetype or None, storage, limit
+    )
+    return {**distribution_output(dist)}

@@ -105,6 +105,10 @@ def _operation(op: Operation, endpoint: str, arguments: Any, schemas: dict[str, 
             "content": {"application/json": {"schema": _schema(op.body, schemas, "validation")}},
         }
         errors |= {400, 415, 422}
+    if op.raw_body:
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        doc["requestBody"] = {"required": True, "content": dict.fromkeys(op.raw_body, binary)}
+        errors.add(400)
     if op.scopes is not None:
         doc["security"] = [{"oauth2": op.scopes}]
         errors |= {401, 403}

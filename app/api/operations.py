@@ -37,6 +37,7 @@ class Operation:
     media_type: str = "application/json"
     optional_auth: bool = False  # public, but a bearer token (if sent) is checked and shows more
     body_optional: bool = False  # an empty body stands for ``{}``
+    raw_body: tuple[str, ...] = ()  # media types of a non-JSON body the view reads itself (files, RDF)
 
 
 def operation(**spec: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

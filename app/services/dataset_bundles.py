@@ -108,14 +108,14 @@ def to_output(bundle: Bundle, base_url: str) -> dict[str, Any]:
         "languages": list(d.languages),
         "rights": [dict(r) for r in d.rights],
         "lineage": [{"dataset_id": link.source_id, "weight": link.weight} for link in bundle.lineage],
-        "distributions": [_distribution_output(dist) for dist in bundle.distributions],
+        "distributions": [distribution_output(dist) for dist in bundle.distributions],
         "data_service_ids": bundle.service_ids,
         "published_at": d.published_at,
         "withdrawn_at": d.withdrawn_at,
     }
 
 
-def _distribution_output(dist: Distribution) -> dict[str, Any]:
+def distribution_output(dist: Distribution) -> dict[str, Any]:
     return {
         "id": dist.id,
         "title": dict(dist.title),

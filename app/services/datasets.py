@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from sqlmodel import Session, col, delete, select
 
@@ -28,6 +28,7 @@ from . import grading, search
 from .actors import Actor, require_active_org, require_role
 from .dataset_bundles import Bundle, load_bundles
 from .dataset_records import dataset_record
+from .storage import Storage
 
 _SIMPLE_FIELDS = (
     "identifier",
@@ -287,3 +288,31 @@ def ensure_conformant(session: Session, dataset: Dataset, base_url: str) -> None
         title="Not DCAT-AP conformant",
         errors=errors,
     )
+
+
+def store_distribution_file(
+    session: Session,
+    actor: Actor,
+    distribution_id: str,
+    stream: IO[bytes],
+    media_type: str | None,
+    storage: Storage,
+    max_bytes: int,
+) -> Distribution:
+    """Upload the bytes of a distribution to the node's storage, recording their size and SHA-256."""
+    dist = session.get(Distribution, distribution_id)
+    dataset = session.get(Dataset, dist.dataset_id) if dist else None
+    if dist is None or dataset is None or not (actor.is_operator or actor.org_id == dataset.org_id):
+        raise not_found("distribution", distribution_id)
+    _provider(session, actor, dataset.org_id)
+    try:
+        stored = storage.write(dist.id, stream, max_bytes)
+    except ValueError as exc:
+        raise Problem(413, str(exc), slug="payload-too-large") from exc
+    dist.storage_key, dist.byte_size, dist.checksum_sha256 = stored.key, stored.byte_size, stored.sha256
+    if media_type and media_type != "application/octet-stream":
+        dist.media_type = media_type
+    dist.modified = dataset.modified = dataset.updated_at = utcnow()
+    session.add_all([dist, dataset])
+    session.flush()
+    return dist
