@@ -17,7 +17,10 @@ from . import config as settings
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build a node: settings from code defaults, then ``DXNODE_*`` variables, then ``config``."""
     app = Flask(
-        __name__, instance_path=os.environ.get("DXNODE_INSTANCE_PATH") or None, instance_relative_config=True
+        __name__,
+        static_folder=None,  # assets are the web blueprint's, served at /static
+        instance_path=os.environ.get("DXNODE_INSTANCE_PATH") or None,
+        instance_relative_config=True,
     )
     register_settings(app, config)
     register_extensions(app)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the services the test suite talks to are running on loopback: PostgreSQL (installed with
-# apt-get when missing, started when stopped, with a `test` database) and Redis.
+# apt-get when missing, started when stopped, with a `test` database) and Redis; and that Debian's
+# Chromium is installed for the browser tests (Playwright cannot download its own browsers here).
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -38,4 +39,11 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
   echo "starting Redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 fi
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing Chromium"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+[ -x /usr/bin/chromium ] || { echo "Chromium is not installed at /usr/bin/chromium" >&2; exit 1; }
+
 echo "services ready: PostgreSQL 127.0.0.1:5432 (database test), Redis 127.0.0.1:6379"

@@ -1,4 +1,4 @@
-"""The front page."""
+"""The front page: a way into the catalog, what is new in it, and who takes part."""
 
 from __future__ import annotations
 
@@ -10,18 +10,14 @@ from sqlmodel import select
 from ..db import get_session
 from ..models import Organization, OrgStatus
 from . import bp
+from .catalog_pages import newest
 
 
 @bp.get("/")
 def index() -> Any:
-    """What this node is and who takes part in it."""
-    orgs = (
-        get_session()
-        .exec(
-            select(Organization)
-            .where(Organization.status == OrgStatus.ACTIVE.value)
-            .order_by(Organization.name)
-        )
-        .all()
-    )
-    return render_template("index.html", organizations=orgs)
+    """What this node is, a search box into its catalog, its newest datasets and its organisations."""
+    session = get_session()
+    orgs = session.exec(
+        select(Organization).where(Organization.status == OrgStatus.ACTIVE.value).order_by(Organization.name)
+    ).all()
+    return render_template("index.html", organizations=orgs, newest=newest(session))
