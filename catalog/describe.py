@@ -48,10 +48,11 @@ _CONCEPT = SKOS.Concept
 class Describer:
     """Turns records into nodes for one output document, describing shared resources once."""
 
-    def __init__(self, memory: int = 50_000) -> None:
+    def __init__(self, memory: int = 50_000, bnode_prefix: str = "b") -> None:
         self._described: set[str] = set()
         self._memory = memory
         self._bnodes = 0
+        self._bnode_prefix = bnode_prefix  # unique per fragment, so spliced fragments never share a label
         self._out: list[Node] = []
 
     # -- entry points -------------------------------------------------------------------------
@@ -291,7 +292,7 @@ class Describer:
 
     def _new_node(self, cls: str) -> Node:
         self._bnodes += 1
-        node = Node(BNode(f"b{self._bnodes}"), cls)
+        node = Node(BNode(f"{self._bnode_prefix}{self._bnodes}"), cls)
         self._out.append(node)
         return node
 

@@ -18,7 +18,9 @@ from going quadratic.
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from catalog.describe import Describer
@@ -69,12 +71,35 @@ class Format(enum.Enum):
         return writers[self]()
 
 
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A dataset already written in one format by :func:`render_fragment`, to be spliced into a feed.
+
+    A publisher renders each dataset once, when it changes, and streams the stored fragments: a feed of
+    100,000 datasets is then mostly string concatenation.
+    """
+
+    text: str
+
+
 Item = DatasetRecord | Tombstone
+FeedItem = DatasetRecord | Tombstone | Fragment
+
+
+def render_fragment(
+    record: Item, fmt: Format | str, catalog_iri: str | None = None, service_iri: str | None = None
+) -> Fragment:
+    """Write one dataset (linked from the catalog and its service) or tombstone as a spliceable fragment."""
+    writer = Format.of(fmt).writer()
+    describer = Describer(bnode_prefix="b" + hashlib.sha256(record.iri.encode()).hexdigest()[:12] + "x")
+    if isinstance(record, Tombstone):
+        return Fragment(writer.nodes(describer.tombstone(record)))
+    return Fragment(writer.nodes(describer.dataset(record, catalog_iri, service_iri)))
 
 
 def serialize_catalog(
     catalog: CatalogRecord,
-    items: Iterable[Item],
+    items: Iterable[FeedItem],
     fmt: Format | str,
     view: HydraView | None = None,
     chunk_size: int = 64 * 1024,
@@ -86,7 +111,9 @@ def serialize_catalog(
     buffer = [writer.begin(), writer.nodes(describer.catalog(catalog, view))]
     size = 0
     for item in items:
-        if isinstance(item, Tombstone):
+        if isinstance(item, Fragment):
+            text = writer.splice(item.text)
+        elif isinstance(item, Tombstone):
             text = writer.nodes(describer.tombstone(item))
         else:
             text = writer.nodes(describer.dataset(item, catalog.iri, service_iri))

@@ -65,6 +65,8 @@ class Writer(Protocol):
 
     def end(self) -> str: ...
 
+    def splice(self, fragment: str) -> str: ...
+
 
 def _subject(node: Node) -> str:
     return f"_:{node.subject}" if type(node.subject) is BNode else f"<{node.subject}>"
@@ -78,6 +80,10 @@ class NTriplesWriter:
 
     def end(self) -> str:
         return ""
+
+    def splice(self, fragment: str) -> str:
+        """Text to insert a fragment written by a fresh writer of this format."""
+        return fragment
 
     def nodes(self, nodes: list[Node]) -> str:
         lines = []
@@ -111,6 +117,10 @@ class TurtleWriter:
 
     def end(self) -> str:
         return ""
+
+    def splice(self, fragment: str) -> str:
+        """Text to insert a fragment written by a fresh writer of this format."""
+        return fragment
 
     def nodes(self, nodes: list[Node]) -> str:
         names = _NAMES
@@ -169,6 +179,10 @@ class RdfXmlWriter:
 
     def end(self) -> str:
         return "</rdf:RDF>\n"
+
+    def splice(self, fragment: str) -> str:
+        """Text to insert a fragment written by a fresh writer of this format."""
+        return fragment
 
     def nodes(self, nodes: list[Node]) -> str:
         out = []
@@ -237,6 +251,13 @@ class JsonLdWriter:
 
     def end(self) -> str:
         return "\n]\n}\n"
+
+    def splice(self, fragment: str) -> str:
+        """A fragment's node objects, after a comma when something came before."""
+        if not fragment:
+            return ""
+        text, self._separator = self._separator + fragment, ",\n"
+        return text
 
     def nodes(self, nodes: list[Node]) -> str:
         names = _BARE_NAMES

@@ -274,3 +274,33 @@ def test_feeds_parse_with_pyoxigraph_too(client, publish):
         quads = list(ox.parse(client.get(f"/catalog.{suffix}").data, format=fmt))
         assert quads
     assert Path  # pathlib is used for the examples above
+
+
+def test_feeds_splice_stored_renderings_and_redescribe_stale_ones(
+    flow, client, publish, provider, operator, app
+):
+    from sqlmodel import select
+
+    from app.db import get_session
+    from app.models import DatasetRendering
+
+    (dataset_id,) = publish(1)
+    with app.app_context():
+        stored = (
+            get_session()
+            .exec(select(DatasetRendering).where(DatasetRendering.dataset_id == dataset_id))
+            .all()
+        )
+    assert {r.format for r in stored} == {"ttl", "nt", "rdf", "jsonld"}
+
+    # renaming the publisher makes the stored text stale: the feed must show the new name at once
+    op = flow.token(operator, "org:read org:write operator")
+    renamed = flow.http.patch(
+        f"/api/v1/organizations/{provider.org.id}",
+        headers=bearer(op),
+        json={"name": "Renamed Statistics Office"},
+    )
+    assert renamed.status_code == 200
+    body = client.get("/catalog.nt").data.decode()
+    assert "Renamed Statistics Office" in body
+    assert provider.org.name not in body

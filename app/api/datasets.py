@@ -215,6 +215,13 @@ def upload_distribution_file(actor: Actor, distribution_id: str) -> Any:
     request.max_content_length = limit
     storage = Storage(Path(current_app.config["STORAGE_PATH"]))
     dist = datasets.store_distribution_file(
-        get_session(), actor, distribution_id, request.stream, request.mimetype or None, storage, limit
+        get_session(),
+        actor,
+        distribution_id,
+        request.stream,
+        request.mimetype or None,
+        storage,
+        limit,
+        _base(),
     )
     return {**distribution_output(dist)}

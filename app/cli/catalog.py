@@ -129,6 +129,7 @@ def dataset_upload(distribution_id: str, file: click.File, media_type: str | Non
                 media_type,
                 storage,
                 int(current_app.config["UPLOAD_MAX_BYTES"]),
+                current_app.config["BASE_URL"],
             )
     except Problem as exc:
         fail(exc)

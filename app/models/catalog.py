@@ -183,3 +183,18 @@ class DatasetSearch(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     dataset_id: str = Field(foreign_key="dataset.id", max_length=36, ondelete="CASCADE")
     document: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class DatasetRendering(SQLModel, table=True):
+    """A published dataset already written in one RDF format, for feeds to splice instead of re-describing.
+
+    ``stamp`` records what the text was written from (the dataset's and its publisher's last change, and
+    the node's base URL); a feed uses the text only while the stamp still matches.
+    """
+
+    __tablename__ = "dataset_rendering"
+
+    dataset_id: str = Field(foreign_key="dataset.id", primary_key=True, max_length=36, ondelete="CASCADE")
+    format: str = Field(primary_key=True, max_length=8)
+    stamp: str = Field(max_length=200)
+    body: str = Field(sa_column=Column(Text, nullable=False))

@@ -15,10 +15,11 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
-from catalog.records import DatasetRecord, HydraView, Tombstone
+from catalog.records import CatalogRecord, HydraView
 from catalog.serialize import Format, hydra_view, serialize_catalog, serialize_dataset
 
 from ..models import Dataset, DatasetStatus, DatasetTheme, Organization, OrgKind
+from . import renderings
 from .dataset_bundles import load_bundles
 from .dataset_records import NodeInfo, catalog_record, feed_item
 
@@ -82,6 +83,13 @@ def stream_page(
     """Serialise one page of the catalog, loading its datasets a chunk at a time."""
     view = hydra_view(page_url, query.page, query.per_page, total(session, query))
     ids = page_ids(session, query)
+    return serialize_catalog(
+        _header(session, node), renderings.fragments(session, ids, fmt, node.base_url), fmt, view=view
+    )
+
+
+def _header(session: Session, node: NodeInfo) -> CatalogRecord:
+    """The catalog's own description: publisher, dates, themes, service."""
     operator = session.exec(select(Organization).where(Organization.kind == OrgKind.OPERATOR.value)).first()
     issued, modified = session.exec(
         select(func.min(Dataset.published_at), func.max(Dataset.updated_at)).where(*_in_feed(None))  # type: ignore[call-overload]
@@ -93,16 +101,19 @@ def stream_page(
         .where(*_in_feed(None))
         .order_by(col(DatasetTheme.theme))
     ).all()
-    header = catalog_record(node, operator, issued, modified, tuple(themes))
-    return serialize_catalog(header, _items(session, ids, node.base_url), fmt, view=view)
+    return catalog_record(node, operator, issued, modified, tuple(themes))
 
 
-def _items(session: Session, ids: list[str], base_url: str) -> Iterator[DatasetRecord | Tombstone]:
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        rows = {d.id: d for d in session.exec(select(Dataset).where(col(Dataset.id).in_(chunk)))}
-        for bundle in load_bundles(session, [rows[i] for i in chunk]):
-            yield feed_item(bundle, base_url)
+def stream_all(session: Session, fmt: Format, node: NodeInfo) -> Iterator[bytes]:
+    """The whole catalog as one document, without paging (exports, mirrors)."""
+    ids = list(
+        session.exec(
+            select(Dataset.id).where(*_in_feed(None)).order_by(col(Dataset.feed_at), col(Dataset.id))
+        )
+    )
+    return serialize_catalog(
+        _header(session, node), renderings.fragments(session, ids, fmt, node.base_url), fmt
+    )
 
 
 def dataset_document(session: Session, dataset: Dataset, fmt: Format, base_url: str) -> bytes:

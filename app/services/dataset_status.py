@@ -9,8 +9,9 @@ from sqlmodel import Session
 from ..errors import Problem, field_error
 from ..models import Dataset, DatasetReview, DatasetStatus, Role
 from ..models.base import utcnow
-from . import grading
+from . import grading, renderings
 from .actors import Actor, current_roles, require_role
+from .dataset_bundles import load_bundles
 from .datasets import ensure_conformant, get_dataset
 
 D, R, P, W = (s.value for s in DatasetStatus)
@@ -84,6 +85,7 @@ def transition(
         )
     )
     session.flush()
+    renderings.refresh(session, load_bundles(session, [dataset]), base_url)
     return dataset
 
 

@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..schemas.catalog import DatasetCreate, DatasetIn, DistributionIn, RightIn
-from . import grading, search
+from . import grading, renderings, search
 from .actors import Actor, require_active_org, require_role
 from .dataset_bundles import Bundle, load_bundles
 from .dataset_records import dataset_record
@@ -57,6 +57,7 @@ def create_dataset(
     session.flush()
     _apply(session, dataset, org, data)
     ensure_conformant(session, dataset, base_url)
+    renderings.refresh(session, [bundle(session, dataset)], base_url)
     return dataset
 
 
@@ -74,6 +75,7 @@ def update_dataset(
             "grade", "a published dataset cannot become core-grade; withdraw it first", status=409
         )
     ensure_conformant(session, dataset, base_url)
+    renderings.refresh(session, [bundle(session, dataset)], base_url)
     return dataset
 
 
@@ -298,6 +300,7 @@ def store_distribution_file(
     media_type: str | None,
     storage: Storage,
     max_bytes: int,
+    base_url: str,
 ) -> Distribution:
     """Upload the bytes of a distribution to the node's storage, recording their size and SHA-256."""
     dist = session.get(Distribution, distribution_id)
@@ -315,4 +318,5 @@ def store_distribution_file(
     dist.modified = dataset.modified = dataset.updated_at = utcnow()
     session.add_all([dist, dataset])
     session.flush()
+    renderings.refresh(session, [bundle(session, dataset)], base_url)
     return dist
