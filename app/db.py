@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -52,6 +52,23 @@ def get_session() -> Session:
         g.db_session = current_app.extensions[EXTENSION]()
     session: Session = g.db_session
     return session
+
+
+def streaming(body: Callable[[Session], Iterator[bytes]]) -> Iterator[bytes]:
+    """Run a response body's generator on a session of its own, closed when the body ends or is abandoned.
+
+    A streamed body runs after the request's own session was committed and closed, so it must not use
+    that one: a closed session would quietly begin a new transaction that nobody ends.
+    """
+    session: Session = current_app.extensions[EXTENSION]()
+
+    def generate() -> Iterator[bytes]:
+        try:
+            yield from body(session)
+        finally:
+            session.close()
+
+    return generate()
 
 
 def keep_changes() -> None:

@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -94,9 +95,18 @@ def app(database_url: str, settings: dict[str, object], tmp_path: Path) -> Itera
     application.extensions[EXTENSION].kw["bind"].dispose()
 
 
+class BufferedClient(FlaskClient):
+    """Reads every response to its end, as a real client does, so no streamed body keeps its request open."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A test client; cookies persist between its requests like a browser's."""
+    app.test_client_class = BufferedClient
     return app.test_client()
 
 

@@ -68,7 +68,7 @@ class Dataset(SQLModel, table=True):
         description="separated rights: [{right: holding|processing|operation, holder, holder_org_id}]",
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     feed_at: datetime | None = Field(

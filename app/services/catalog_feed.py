@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
@@ -48,21 +49,49 @@ def _in_feed(since: datetime | None) -> list[ColumnElement[bool]]:
     return [or_(published, withdrawn)]
 
 
-def etag(session: Session, query: FeedQuery, fmt: Format, base_url: str) -> str:
-    """A validator that changes whenever anything in the requested page could have changed."""
-    count, latest = session.exec(
-        select(func.count(), func.max(Dataset.updated_at)).where(*_in_feed(query.modified_since))  # type: ignore[call-overload]
-    ).one()
+@dataclass(frozen=True)
+class Snapshot:
+    """What the catalog looks like now, in two index-backed aggregates: it changes with any change to it."""
+
+    datasets: int
+    latest: datetime | None
+    org_latest: datetime | None
+
+
+def snapshot(session: Session) -> Snapshot:
+    """The catalog's current state, for validators and caches."""
+    count, latest = session.exec(select(func.count(), func.max(Dataset.updated_at))).one()  # type: ignore[call-overload]
     org_latest = session.exec(select(func.max(Organization.updated_at))).one()
-    key = f"{count}|{latest}|{org_latest}|{query}|{fmt.name}|{base_url}"
+    return Snapshot(int(count), latest, org_latest)
+
+
+def etag(snap: Snapshot, query: FeedQuery, fmt: Format, base_url: str) -> str:
+    """A validator that changes whenever anything in the requested page could have changed."""
+    key = f"{snap}|{query}|{fmt.name}|{base_url}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def total(session: Session, query: FeedQuery) -> int:
+# Totals and catalog headers cost a scan of the catalog; they are kept per snapshot, so they are
+# computed again only after something changed (each worker keeps its own few entries).
+_TOTALS: dict[tuple[Snapshot, datetime | None], int] = {}
+_HEADERS: dict[tuple[Snapshot, NodeInfo], CatalogRecord] = {}
+_CACHE_SIZE = 64
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def total(session: Session, query: FeedQuery, snap: Snapshot | None = None) -> int:
     """How many entries (datasets and tombstones) the feed has."""
-    return int(
-        session.exec(select(func.count()).select_from(Dataset).where(*_in_feed(query.modified_since))).one()
-    )
+    key = (snap or snapshot(session), query.modified_since)
+    if key in _TOTALS:
+        return _TOTALS[key]
+    statement = select(func.count()).select_from(Dataset).where(*_in_feed(query.modified_since))
+    return int(_remember(_TOTALS, key, int(session.exec(statement).one())))
 
 
 def page_ids(session: Session, query: FeedQuery) -> list[str]:
@@ -78,18 +107,26 @@ def page_ids(session: Session, query: FeedQuery) -> list[str]:
 
 
 def stream_page(
-    session: Session, query: FeedQuery, fmt: Format, node: NodeInfo, page_url: str
+    session: Session,
+    query: FeedQuery,
+    fmt: Format,
+    node: NodeInfo,
+    page_url: str,
+    snap: Snapshot | None = None,
 ) -> Iterator[bytes]:
     """Serialise one page of the catalog, loading its datasets a chunk at a time."""
-    view = hydra_view(page_url, query.page, query.per_page, total(session, query))
+    snap = snap or snapshot(session)
+    view = hydra_view(page_url, query.page, query.per_page, total(session, query, snap))
     ids = page_ids(session, query)
     return serialize_catalog(
-        _header(session, node), renderings.fragments(session, ids, fmt, node.base_url), fmt, view=view
+        _header(session, node, snap), renderings.fragments(session, ids, fmt, node.base_url), fmt, view=view
     )
 
 
-def _header(session: Session, node: NodeInfo) -> CatalogRecord:
+def _header(session: Session, node: NodeInfo, snap: Snapshot) -> CatalogRecord:
     """The catalog's own description: publisher, dates, themes, service."""
+    if (snap, node) in _HEADERS:
+        return _HEADERS[(snap, node)]
     operator = session.exec(select(Organization).where(Organization.kind == OrgKind.OPERATOR.value)).first()
     issued, modified = session.exec(
         select(func.min(Dataset.published_at), func.max(Dataset.updated_at)).where(*_in_feed(None))  # type: ignore[call-overload]
@@ -101,7 +138,7 @@ def _header(session: Session, node: NodeInfo) -> CatalogRecord:
         .where(*_in_feed(None))
         .order_by(col(DatasetTheme.theme))
     ).all()
-    return catalog_record(node, operator, issued, modified, tuple(themes))
+    return _remember(_HEADERS, (snap, node), catalog_record(node, operator, issued, modified, tuple(themes)))
 
 
 def stream_all(session: Session, fmt: Format, node: NodeInfo) -> Iterator[bytes]:
@@ -111,9 +148,8 @@ def stream_all(session: Session, fmt: Format, node: NodeInfo) -> Iterator[bytes]
             select(Dataset.id).where(*_in_feed(None)).order_by(col(Dataset.feed_at), col(Dataset.id))
         )
     )
-    return serialize_catalog(
-        _header(session, node), renderings.fragments(session, ids, fmt, node.base_url), fmt
-    )
+    header = _header(session, node, snapshot(session))
+    return serialize_catalog(header, renderings.fragments(session, ids, fmt, node.base_url), fmt)
 
 
 def dataset_document(session: Session, dataset: Dataset, fmt: Format, base_url: str) -> bytes:

@@ -31,8 +31,10 @@ def catalog_links(base_url: str) -> tuple[str, str]:
     return f"{base_url}/catalog", f"{base_url}/catalog#service"
 
 
-def refresh(session: Session, bundles: Iterable[Bundle], base_url: str) -> None:
-    """Write the renderings of published datasets in every format; drop those of the others."""
+def refresh(
+    session: Session, bundles: Iterable[Bundle], base_url: str, formats: Iterable[Format] = tuple(Format)
+) -> None:
+    """Write the renderings of published datasets (in every format by default); drop those of the others."""
     catalog_iri, service_iri = catalog_links(base_url)
     for bundle in bundles:
         dataset = bundle.dataset
@@ -41,7 +43,7 @@ def refresh(session: Session, bundles: Iterable[Bundle], base_url: str) -> None:
             continue
         record = dataset_record(bundle, base_url)
         mark = stamp(dataset.updated_at, bundle.publisher.updated_at, base_url)
-        for fmt in Format:
+        for fmt in formats:
             text = render_fragment(record, fmt, catalog_iri, service_iri).text
             session.add(DatasetRendering(dataset_id=dataset.id, format=fmt.suffix, stamp=mark, body=text))
     session.flush()
@@ -52,8 +54,16 @@ def fragments(session: Session, ids: Sequence[str], fmt: Format, base_url: str) 
     catalog_iri, service_iri = catalog_links(base_url)
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
+        # columns only: loading whole Dataset objects would cost more than the splicing
         rows = session.exec(
-            select(Dataset, Organization.updated_at, DatasetRendering.stamp, DatasetRendering.body)
+            select(  # type: ignore[call-overload]
+                col(Dataset.id),
+                col(Dataset.status),
+                col(Dataset.updated_at),
+                col(Organization.updated_at),
+                col(DatasetRendering.stamp),
+                col(DatasetRendering.body),
+            )
             .join(Organization, col(Organization.id) == col(Dataset.org_id))
             .outerjoin(
                 DatasetRendering,
@@ -62,22 +72,20 @@ def fragments(session: Session, ids: Sequence[str], fmt: Format, base_url: str) 
             )
             .where(col(Dataset.id).in_(chunk))
         ).all()
-        found = {row[0].id: row for row in rows}
-        stale = [
-            dataset
-            for dataset, org_updated, mark, _body in found.values()
-            if dataset.status != DatasetStatus.PUBLISHED.value
-            or mark != stamp(dataset.updated_at, org_updated, base_url)
-        ]
-        fresh_text = {
-            b.dataset.id: _describe(b, fmt, base_url, catalog_iri, service_iri)
-            for b in load_bundles(session, stale)
-        }
+        text: dict[str, str] = {}
+        stale: list[str] = []
+        for dataset_id, status, updated, org_updated, mark, body in rows:
+            if status == DatasetStatus.PUBLISHED.value and mark == stamp(updated, org_updated, base_url):
+                text[dataset_id] = body
+            else:
+                stale.append(dataset_id)
+        if stale:
+            datasets = list(session.exec(select(Dataset).where(col(Dataset.id).in_(stale))))
+            for b in load_bundles(session, datasets):
+                text[b.dataset.id] = _describe(b, fmt, base_url, catalog_iri, service_iri).text
         for dataset_id in chunk:
-            if dataset_id in fresh_text:
-                yield fresh_text[dataset_id]
-            elif dataset_id in found:
-                yield Fragment(found[dataset_id][3])
+            if dataset_id in text:
+                yield Fragment(text[dataset_id])
 
 
 def _describe(bundle: Bundle, fmt: Format, base_url: str, catalog_iri: str, service_iri: str) -> Fragment:

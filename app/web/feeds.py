@@ -13,12 +13,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, current_app, request
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 
 from catalog.serialize import Format
 
-from ..db import get_session
+from ..db import get_session, streaming
 from ..errors import Problem, from_validation_error
 from ..models import Dataset, DatasetStatus
 from ..services import catalog_feed
@@ -87,13 +87,14 @@ def _feed(fmt: Format) -> Response:
     query = catalog_feed.FeedQuery(params.page, params.per_page, params.modified_since)
     session = get_session()
     base = current_app.config["BASE_URL"]
-    tag = catalog_feed.etag(session, query, fmt, base)
+    snap = catalog_feed.snapshot(session)
+    tag = catalog_feed.etag(snap, query, fmt, base)
     if tag in request.if_none_match:
         return Response(status=304, headers={"ETag": f'"{tag}"'})
     page_url = base + request.full_path.rstrip("?")
     node = NodeInfo.from_settings(current_app.config)
-    body = catalog_feed.stream_page(session, query, fmt, node, page_url)
-    response = Response(stream_with_context(body), mimetype=fmt.media_type)
+    body = streaming(lambda own: catalog_feed.stream_page(own, query, fmt, node, page_url, snap))
+    response = Response(body, mimetype=fmt.media_type)
     response.set_etag(tag)
     response.cache_control.public = True
     response.cache_control.max_age = 60

@@ -213,7 +213,13 @@ def test_spliced_fragments_give_the_same_graph_as_streamed_records(fmt):
     fragments = [render_fragment(r, fmt, header.iri, service) for r in records]
     streamed = b"".join(serialize_catalog(header, records, fmt))
     spliced = b"".join(serialize_catalog(header, fragments, fmt))
-    parse_as = {Format.TURTLE: "turtle", Format.NTRIPLES: "nt", Format.RDFXML: "xml", Format.JSONLD: "json-ld"}[fmt]
+    parse_as = {
+        Format.TURTLE: "turtle",
+        Format.NTRIPLES: "nt",
+        Format.RDFXML: "xml",
+        Format.JSONLD: "json-ld",
+    }[fmt]
     assert rdflib.compare.isomorphic(
-        rdflib.Graph().parse(data=streamed, format=parse_as), rdflib.Graph().parse(data=spliced, format=parse_as)
+        rdflib.Graph().parse(data=streamed, format=parse_as),
+        rdflib.Graph().parse(data=spliced, format=parse_as),
     )
