@@ -250,3 +250,44 @@ def test_others_cannot_upload(flow, provider, steward_token, make_party):
         f"/api/v1/distributions/{body['distributions'][0]['id']}/file", data=b"x", headers=bearer(token)
     )
     assert response.status_code == 404
+
+
+def test_data_services_are_registered_and_described_in_the_feed(flow, provider, steward_token, client):
+    from catalog.validate import validate
+
+    created = flow.http.post(
+        f"/api/v1/organizations/{provider.org.id}/data-services",
+        headers=bearer(steward_token),
+        json={
+            "title": {"en": "Air quality API"},
+            "endpoint_url": "https://api.example.gov/air",
+            "endpoint_description": "https://api.example.gov/air/openapi.json",
+        },
+    )
+    assert created.status_code == 201, created.get_json()
+    service_id = created.get_json()["id"]
+    listed = flow.http.get(f"/api/v1/organizations/{provider.org.id}/data-services").get_json()
+    assert [s["id"] for s in listed] == [service_id]
+    body = _create(flow, provider, steward_token, data_service_ids=[service_id])
+    assert body["data_service_ids"] == [service_id]
+    flow.http.post(f"/api/v1/datasets/{body['id']}/submit", headers=bearer(steward_token))
+    document = client.get(f"/dataset/{body['id']}.ttl").data
+    assert f"/data-service/{service_id}".encode() in document
+    assert validate(document, "ttl").conforms
+
+
+def test_a_foreign_data_service_is_refused(flow, provider, steward_token, make_party):
+    other = make_party("provider", "admin", "steward")
+    token = flow.token(other, "catalog:write")
+    foreign = flow.http.post(
+        f"/api/v1/organizations/{other.org.id}/data-services",
+        headers=bearer(token),
+        json={"title": {"en": "Theirs"}, "endpoint_url": "https://api.example.org/"},
+    ).get_json()
+    response = flow.http.post(
+        f"/api/v1/organizations/{provider.org.id}/datasets",
+        headers=bearer(steward_token),
+        json=dataset_payload(data_service_ids=[foreign["id"]]),
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "data_service_ids.0"

@@ -10,6 +10,8 @@ from pydantic import BaseModel
 
 from ..db import get_session
 from ..schemas.catalog import (
+    DataServiceIn,
+    DataServiceOut,
     DatasetCreate,
     DatasetIn,
     DatasetOut,
@@ -19,7 +21,7 @@ from ..schemas.catalog import (
     SearchResult,
     Transition,
 )
-from ..services import dataset_import, dataset_status, datasets, search
+from ..services import data_services, dataset_import, dataset_status, datasets, search
 from ..services.actors import Actor
 from ..services.dataset_bundles import distribution_output, load_bundles, to_output
 from ..services.storage import Storage
@@ -225,3 +227,24 @@ def upload_distribution_file(actor: Actor, distribution_id: str) -> Any:
         _base(),
     )
     return {**distribution_output(dist)}
+
+
+@bp.post("/organizations/<org_id>/data-services")
+@operation(
+    summary="Register a data service",
+    tag=TAG,
+    scopes=["catalog:write"],
+    body=DataServiceIn,
+    response=DataServiceOut,
+    status=201,
+)
+def create_data_service(actor: Actor, org_id: str, body: DataServiceIn) -> Any:
+    """An API that serves the organisation's datasets; datasets name it in ``data_service_ids``."""
+    return data_services.create_data_service(get_session(), actor, org_id, body)
+
+
+@bp.get("/organizations/<org_id>/data-services")
+@operation(summary="An organisation's data services", tag=TAG, response=list[DataServiceOut])
+def list_data_services(org_id: str) -> Any:
+    """The organisation's data services."""
+    return data_services.list_data_services(get_session(), org_id)

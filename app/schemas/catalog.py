@@ -254,3 +254,27 @@ class SearchResult(BaseModel):
     page: int
     per_page: int
     facets: dict[str, list[FacetValue]]
+
+
+class DataServiceIn(Strict):
+    """An API through which an organisation serves its datasets."""
+
+    title: LangMap
+    description: LangMap | None = None
+    endpoint_url: HttpUrl
+    endpoint_description: HttpUrl | None = Field(None, description="e.g. its OpenAPI document")
+    licence: Iri | None = None
+
+
+class DataServiceOut(BaseModel):
+    """A data service."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    org_id: str
+    title: dict[str, str]
+    description: dict[str, str]
+    endpoint_url: str
+    endpoint_description: str | None
+    licence: str | None

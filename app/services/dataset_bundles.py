@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ..models import (
+    DataService,
     Dataset,
     DatasetKeyword,
     DatasetLineage,
@@ -31,6 +32,7 @@ class Bundle:
     distributions: list[Distribution] = field(default_factory=list)
     lineage: list[DatasetLineage] = field(default_factory=list)
     service_ids: list[str] = field(default_factory=list)
+    services: list[DataService] = field(default_factory=list)
 
 
 def load_bundles(session: Session, datasets: Sequence[Dataset]) -> list[Bundle]:
@@ -66,8 +68,17 @@ def load_bundles(session: Session, datasets: Sequence[Dataset]) -> list[Bundle]:
         bundles[dist.dataset_id].distributions.append(dist)
     for link in session.exec(select(DatasetLineage).where(col(DatasetLineage.dataset_id).in_(ids))):
         bundles[link.dataset_id].lineage.append(link)
-    for served in session.exec(select(DatasetService).where(col(DatasetService.dataset_id).in_(ids))):
-        bundles[served.dataset_id].service_ids.append(served.service_id)
+    served = list(session.exec(select(DatasetService).where(col(DatasetService.dataset_id).in_(ids))))
+    if served:
+        services = {
+            s.id: s
+            for s in session.exec(
+                select(DataService).where(col(DataService.id).in_({s.service_id for s in served}))
+            )
+        }
+        for row in served:
+            bundles[row.dataset_id].service_ids.append(row.service_id)
+            bundles[row.dataset_id].services.append(services[row.service_id])
     return [bundles[i] for i in ids]
 
 

@@ -21,7 +21,7 @@ from catalog.records import (
 )
 from catalog.vocab import COUNTRIES, LANGUAGES, PUBLISHER_TYPES
 
-from ..models import Dataset, DatasetStatus, Distribution, Organization
+from ..models import DataService, Dataset, DatasetStatus, Distribution, Organization
 from .dataset_bundles import Bundle, dataset_iri
 
 
@@ -36,7 +36,21 @@ def publisher_agent(org: Organization, base_url: str) -> Agent:
     return Agent(iri=f"{base_url}/publisher/{org.id}", names=(LangText(org.name, None),), type=kind)
 
 
-def distribution_record(dist: Distribution, base_url: str) -> DistributionRecord:
+def service_record(service: DataService, base_url: str) -> DataServiceRecord:
+    """A data service of a provider."""
+    return DataServiceRecord(
+        iri=f"{base_url}/data-service/{service.id}",
+        titles=texts(service.title),
+        descriptions=texts(service.description),
+        endpoint_url=service.endpoint_url,
+        endpoint_description=service.endpoint_description,
+        licence=service.licence,
+    )
+
+
+def distribution_record(
+    dist: Distribution, base_url: str, services: tuple[DataServiceRecord, ...] = ()
+) -> DistributionRecord:
     """A distribution; stored files are reached through the node's data plane."""
     access = dist.access_url or f"{base_url}/data/distributions/{dist.id}"
     return DistributionRecord(
@@ -51,6 +65,7 @@ def distribution_record(dist: Distribution, base_url: str) -> DistributionRecord
         checksum=Checksum(dist.checksum_sha256) if dist.checksum_sha256 else None,
         licence=dist.licence,
         availability=dist.availability,
+        access_services=services,
         modified=dist.modified,
     )
 
@@ -88,7 +103,10 @@ def dataset_record(bundle: Bundle, base_url: str) -> DatasetRecord:
         version=d.version,
         landing_page=d.landing_page or f"{base_url}/dataset/{d.id}",
         languages=tuple(d.languages),
-        distributions=tuple(distribution_record(dist, base_url) for dist in bundle.distributions),
+        distributions=tuple(
+            distribution_record(dist, base_url, tuple(service_record(s, base_url) for s in bundle.services))
+            for dist in bundle.distributions
+        ),
     )
 
 
