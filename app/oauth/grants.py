@@ -88,14 +88,15 @@ class Refresh:
         return self.record.client_id == client.get_client_id()
 
 
-class ClientCredentialsGrant(grants.ClientCredentialsGrant):
-    """An organisation's confidential client acting for the organisation."""
+class NodeTokens:
+    """Grants mint the node's tokens (``issuing.issue``); each says which family and resource they serve."""
 
-    TOKEN_ENDPOINT_AUTH_METHODS = list(CONFIDENTIAL_METHODS)
+    GRANT_TYPE: str
+    request: Any
 
-    def validate_token_request(self) -> None:
-        super().validate_token_request()
-        requested_resource(self)
+    def token_context(self, include_refresh_token: bool) -> dict[str, Any]:
+        """Keyword arguments of ``issuing.issue`` for this grant's request."""
+        raise NotImplementedError
 
     def generate_token(
         self,
@@ -105,12 +106,24 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
         expires_in: int | None = None,
         include_refresh_token: bool = True,
     ) -> dict[str, Any]:
-        return issuing.issue(
-            self.request.client, self.GRANT_TYPE, None, scope, resource=requested_resource(self)
-        )
+        context = self.token_context(include_refresh_token)
+        return issuing.issue(self.request.client, self.GRANT_TYPE, user, scope, **context)
 
 
-class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+class ClientCredentialsGrant(NodeTokens, grants.ClientCredentialsGrant):
+    """An organisation's confidential client acting for the organisation."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS = list(CONFIDENTIAL_METHODS)
+
+    def validate_token_request(self) -> None:
+        super().validate_token_request()
+        requested_resource(self)
+
+    def token_context(self, include_refresh_token: bool) -> dict[str, Any]:
+        return {"resource": requested_resource(self)}
+
+
+class AuthorizationCodeGrant(NodeTokens, grants.AuthorizationCodeGrant):
     """A user consents on the node's page; the client exchanges the code with its PKCE verifier."""
 
     TOKEN_ENDPOINT_AUTH_METHODS = ANY_CLIENT
@@ -153,27 +166,16 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def authenticate_user(self, authorization_code: Code) -> User | None:
         return _active_user(authorization_code.record.user_id)
 
-    def generate_token(
-        self,
-        user: Any = None,
-        scope: str | None = None,
-        grant_type: str | None = None,
-        expires_in: int | None = None,
-        include_refresh_token: bool = True,
-    ) -> dict[str, Any]:
+    def token_context(self, include_refresh_token: bool) -> dict[str, Any]:
         record = self.request.authorization_code.record
-        return issuing.issue(
-            self.request.client,
-            self.GRANT_TYPE,
-            user,
-            scope,
-            resource=record.resource,
-            family_id=record.family_id,
-            include_refresh_token=include_refresh_token,
-        )
+        return {
+            "resource": record.resource,
+            "family_id": record.family_id,
+            "include_refresh_token": include_refresh_token,
+        }
 
 
-class RefreshTokenGrant(grants.RefreshTokenGrant):
+class RefreshTokenGrant(NodeTokens, grants.RefreshTokenGrant):
     """Every use rotates the refresh token; presenting a rotated one revokes its family (RFC 9700 4.14)."""
 
     TOKEN_ENDPOINT_AUTH_METHODS = ANY_CLIENT
@@ -192,22 +194,11 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     def revoke_old_credential(self, refresh_token: Refresh) -> None:
         token_store.rotate(get_session(), refresh_token.record)
 
-    def generate_token(
-        self,
-        user: Any = None,
-        scope: str | None = None,
-        grant_type: str | None = None,
-        expires_in: int | None = None,
-        include_refresh_token: bool = True,
-    ) -> dict[str, Any]:
+    def token_context(self, include_refresh_token: bool) -> dict[str, Any]:
         record = self.request.refresh_token.record
-        return issuing.issue(
-            self.request.client,
-            self.GRANT_TYPE,
-            user,
-            scope,
-            resource=record.resource,
-            family_id=record.family_id,
-            family_expires_at=record.expires_at,
-            include_refresh_token=True,
-        )
+        return {
+            "resource": record.resource,
+            "family_id": record.family_id,
+            "family_expires_at": record.expires_at,
+            "include_refresh_token": True,
+        }
