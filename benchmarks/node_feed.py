@@ -42,16 +42,25 @@ def _app(url: str):  # type: ignore[no-untyped-def]
     )
 
 
-def seed(url: str, count: int, batch: int = 2000) -> None:
-    """Insert ``count`` published datasets with their Turtle renderings."""
+def seed(url: str, count: int, batch: int = 5000) -> None:
+    """Insert ``count`` published datasets and their Turtle renderings with set-based inserts.
+
+    The rows go in as they would after publishing; the renderings are written by the same code the
+    node uses when a dataset changes (records from rows, then ``render_fragment``).
+    """
+    from sqlalchemy import insert
+
     from app.db import unit_of_work
     from app.migrate import upgrade
-    from app.models import Dataset, DatasetTheme, Distribution, Organization
-    from app.services import renderings
-    from app.services.dataset_bundles import load_bundles
-    from catalog.serialize import Format
+    from app.models import Dataset, DatasetRendering, DatasetTheme, Distribution, Organization
+    from app.services.dataset_bundles import Bundle
+    from app.services.dataset_records import dataset_record
+    from app.services.renderings import catalog_links, stamp
+    from catalog.serialize import Format, render_fragment
 
     app = _app(url)
+    base = app.config["BASE_URL"]
+    catalog_iri, service_iri = catalog_links(base)
     with app.app_context():
         upgrade()
         with unit_of_work() as session:
@@ -65,54 +74,66 @@ def seed(url: str, count: int, batch: int = 2000) -> None:
             )
             session.add(org)
         start = datetime(2024, 1, 1, tzinfo=UTC)
+        theme = f"{AUTH}data-theme/ENVI"
         for first in range(0, count, batch):
-            with unit_of_work() as session:
-                rows = []
-                for i in range(first, min(first + batch, count)):
-                    at = start + timedelta(seconds=i)
-                    dataset = Dataset(
-                        org_id=org.id,
-                        status="published",
-                        grade="general-1",
-                        identifier=f"ds-{i}",
-                        title={"en": f"Dataset {i}: hourly readings", "zh": f"数据集 {i}"},
-                        description={"en": f"Synthetic dataset number {i} of the benchmark catalog."},
-                        contact_point={"name": "Data desk", "email": "data@example.gov"},
-                        licence=f"{AUTH}licence/CC_BY_4_0",
-                        access_rights=f"{AUTH}access-right/PUBLIC",
-                        spatial=[f"{AUTH}country/CHN"],
-                        frequency=f"{AUTH}frequency/DAILY",
-                        languages=[f"{AUTH}language/ENG"],
-                        issued=at,
-                        modified=at,
-                        created_at=at,
-                        updated_at=at,
-                        published_at=at,
-                        feed_at=at,
-                    )
-                    rows.append(dataset)
-                    session.add(dataset)
-                session.flush()
-                for dataset in rows:
-                    session.add(DatasetTheme(dataset_id=dataset.id, theme=f"{AUTH}data-theme/ENVI"))
-                    for k, (fmt, media) in enumerate((("CSV", "text/csv"), ("JSON", "application/json"))):
-                        session.add(
-                            Distribution(
-                                dataset_id=dataset.id,
-                                position=k,
-                                title={"en": f"{fmt} file"},
-                                description={"en": f"The readings as {fmt}."},
-                                access_url=f"https://data.example.gov/{dataset.identifier}.{fmt.lower()}",
-                                format=f"{AUTH}file-type/{fmt}",
-                                media_type=media,
-                                byte_size=1_000_000 + k,
-                                licence=f"{AUTH}licence/CC_BY_4_0",
-                            )
-                        )
-                session.flush()
-                renderings.refresh(
-                    session, load_bundles(session, rows), app.config["BASE_URL"], (Format.TURTLE,)
+            datasets, themes, distributions, texts = [], [], [], []
+            for i in range(first, min(first + batch, count)):
+                at = start + timedelta(seconds=i)
+                dataset = Dataset(
+                    org_id=org.id,
+                    status="published",
+                    grade="general-1",
+                    identifier=f"ds-{i}",
+                    title={"en": f"Dataset {i}: hourly readings", "zh": f"数据集 {i}"},
+                    description={"en": f"Synthetic dataset number {i} of the benchmark catalog."},
+                    contact_point={"name": "Data desk", "email": "data@example.gov"},
+                    licence=f"{AUTH}licence/CC_BY_4_0",
+                    access_rights=f"{AUTH}access-right/PUBLIC",
+                    spatial=[f"{AUTH}country/CHN"],
+                    frequency=f"{AUTH}frequency/DAILY",
+                    languages=[f"{AUTH}language/ENG"],
+                    issued=at,
+                    modified=at,
+                    created_at=at,
+                    updated_at=at,
+                    published_at=at,
+                    feed_at=at,
                 )
+                parts = [
+                    Distribution(
+                        dataset_id=dataset.id,
+                        position=k,
+                        title={"en": f"{kind} file"},
+                        description={"en": f"The readings as {kind}."},
+                        access_url=f"https://data.example.gov/ds-{i}.{kind.lower()}",
+                        format=f"{AUTH}file-type/{kind}",
+                        media_type=media,
+                        byte_size=1_000_000 + k,
+                        licence=f"{AUTH}licence/CC_BY_4_0",
+                        modified=at,
+                    )
+                    for k, (kind, media) in enumerate((("CSV", "text/csv"), ("JSON", "application/json")))
+                ]
+                record = dataset_record(Bundle(dataset, org, themes=[theme], distributions=parts), base)
+                datasets.append(dataset.model_dump())
+                themes.append({"dataset_id": dataset.id, "theme": theme})
+                distributions += [part.model_dump() for part in parts]
+                texts.append(
+                    {
+                        "dataset_id": dataset.id,
+                        "format": Format.TURTLE.suffix,
+                        "stamp": stamp(at, org.updated_at, base),
+                        "body": render_fragment(record, Format.TURTLE, catalog_iri, service_iri).text,
+                    }
+                )
+            with unit_of_work() as session:
+                for table, rows in (
+                    (Dataset, datasets),
+                    (DatasetTheme, themes),
+                    (Distribution, distributions),
+                    (DatasetRendering, texts),
+                ):
+                    session.execute(insert(table), rows)
 
 
 def stream_whole(url: str, use_renderings: bool) -> dict[str, float]:

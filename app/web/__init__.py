@@ -11,7 +11,7 @@ bp = Blueprint(
 
 def init_app(app):  # type: ignore[no-untyped-def]
     """Mount the pages."""
-    from . import account, auth, feeds, home  # noqa: F401 - registers the views
+    from . import account, auth, feeds, home, listings, review  # noqa: F401 - registers the views
 
     app.register_blueprint(bp)
 
