@@ -40,6 +40,15 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+PAST = {
+    "submit": "submitted",
+    "approve": "approved",
+    "reject": "rejected",
+    "withdraw": "withdrawn",
+    "republish": "republished",
+}
+
+
 def allowed_actions(status: str) -> list[str]:
     """The actions possible from a status."""
     return [name for name, action in ACTIONS.items() if status in action.sources]
@@ -55,14 +64,14 @@ def transition(
         allowed = allowed_actions(dataset.status)
         raise Problem(
             409,
-            f"a {dataset.status} dataset cannot be {name}ed; allowed: {', '.join(allowed) or 'none'}",
+            f"a {dataset.status} dataset cannot be {PAST[name]}; allowed: {', '.join(allowed) or 'none'}",
             slug="invalid-transition",
             status_now=dataset.status,
             allowed=allowed,
         )
     _authorise(session, actor, dataset, action)
     if action.needs_reason and not (reason and reason.strip()):
-        raise field_error("reason", f"say why the dataset is {name}ed")
+        raise field_error("reason", f"say why the dataset is {PAST[name]}")
     before = dataset.status
     target = _target(session, dataset, name, base_url)
     now = utcnow()
