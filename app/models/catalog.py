@@ -39,7 +39,7 @@ class DatasetStatus(StrEnum):
 class Dataset(SQLModel, table=True):
     """A dataset as DCAT-AP describes it, with its grade, rights and status on this node."""
 
-    __table_args__ = (Index("ix_dataset_feed", "status", "feed_at", "id"),)
+    __table_args__ = (Index("ix_dataset_feed", "feed_at", "id"),)
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     org_id: str = Field(foreign_key="organization.id", index=True, max_length=36, ondelete="CASCADE")

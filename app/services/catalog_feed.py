@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from catalog.records import CatalogRecord, HydraView
@@ -37,16 +37,18 @@ class FeedQuery:
 
 
 def _in_feed(since: datetime | None) -> list[ColumnElement[bool]]:
-    published = and_(col(Dataset.status) == DatasetStatus.PUBLISHED.value, col(Dataset.grade) != "core")
-    withdrawn = and_(
-        col(Dataset.status) == DatasetStatus.WITHDRAWN.value,
-        col(Dataset.published_at).is_not(None),
+    """The feed's entries: datasets placed in it (``feed_at``, set on publishing and on withdrawal) that
+    are published or withdrawn. Core data is never published, so it never gets a place. The ordered
+    index on ``(feed_at, id)`` serves both the filter and the paging order."""
+    conditions = [
+        col(Dataset.feed_at).is_not(None),
+        col(Dataset.status).in_((DatasetStatus.PUBLISHED.value, DatasetStatus.WITHDRAWN.value)),
         col(Dataset.grade) != "core",
-    )
+    ]
     if since is not None:
-        published = and_(published, or_(col(Dataset.updated_at) >= since, col(Dataset.feed_at) >= since))
-        withdrawn = and_(withdrawn, col(Dataset.withdrawn_at) >= since)
-    return [or_(published, withdrawn)]
+        changed = or_(col(Dataset.updated_at) >= since, col(Dataset.feed_at) >= since)
+        conditions.append(changed)
+    return conditions
 
 
 @dataclass(frozen=True)
