@@ -304,3 +304,22 @@ def test_feeds_splice_stored_renderings_and_redescribe_stale_ones(
     body = client.get("/catalog.nt").data.decode()
     assert "Renamed Statistics Office" in body
     assert provider.org.name not in body
+
+
+def test_a_republished_dataset_under_review_leaves_the_feed(flow, client, provider, operator):
+    token = flow.token(provider, "catalog:write org:read")
+    created = flow.http.post(
+        f"/api/v1/organizations/{provider.org.id}/datasets",
+        headers=bearer(token),
+        json=dataset_payload(grade="general-3"),
+    ).get_json()
+    reviewer = flow.token(operator, "catalog:write operator")
+    flow.http.post(f"/api/v1/datasets/{created['id']}/submit", headers=bearer(token))
+    flow.http.post(f"/api/v1/datasets/{created['id']}/approve", headers=bearer(reviewer))
+    flow.http.post(f"/api/v1/datasets/{created['id']}/withdraw", headers=bearer(token))
+    assert created["id"] in client.get("/catalog.nt").data.decode()  # as a tombstone
+    republished = flow.http.post(
+        f"/api/v1/datasets/{created['id']}/republish", headers=bearer(token)
+    ).get_json()
+    assert republished["status"] == "in_review"
+    assert created["id"] not in client.get("/catalog.nt").data.decode()

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from catalog.records import CatalogRecord, HydraView
 from catalog.serialize import Format, hydra_view, serialize_catalog, serialize_dataset
 
-from ..models import Dataset, DatasetStatus, DatasetTheme, Organization, OrgKind
+from ..models import Dataset, DatasetTheme, Organization, OrgKind
 from . import renderings
 from .dataset_bundles import load_bundles
 from .dataset_records import NodeInfo, catalog_record, feed_item
@@ -37,17 +37,12 @@ class FeedQuery:
 
 
 def _in_feed(since: datetime | None) -> list[ColumnElement[bool]]:
-    """The feed's entries: datasets placed in it (``feed_at``, set on publishing and on withdrawal) that
-    are published or withdrawn. Core data is never published, so it never gets a place. The ordered
-    index on ``(feed_at, id)`` serves both the filter and the paging order."""
-    conditions = [
-        col(Dataset.feed_at).is_not(None),
-        col(Dataset.status).in_((DatasetStatus.PUBLISHED.value, DatasetStatus.WITHDRAWN.value)),
-        col(Dataset.grade) != "core",
-    ]
+    """The feed's entries: datasets with a place in it. ``feed_at`` is set when a dataset is published or
+    withdrawn and cleared when it leaves the feed (back to review or draft; core data never gets one),
+    so the ordered index on ``(feed_at, id)`` alone serves the filter and the paging order."""
+    conditions: list[ColumnElement[bool]] = [col(Dataset.feed_at).is_not(None)]
     if since is not None:
-        changed = or_(col(Dataset.updated_at) >= since, col(Dataset.feed_at) >= since)
-        conditions.append(changed)
+        conditions.append(or_(col(Dataset.updated_at) >= since, col(Dataset.feed_at) >= since))
     return conditions
 
 

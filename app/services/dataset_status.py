@@ -76,11 +76,12 @@ def transition(
     target = _target(session, dataset, name, base_url)
     now = utcnow()
     dataset.status = target
+    dataset.feed_at = now if target in (P, W) else None  # in the feed only when published or withdrawn
     if target == P:
-        dataset.published_at = dataset.feed_at = now
+        dataset.published_at = now
         dataset.withdrawn_at = None
     elif target == W:
-        dataset.withdrawn_at = dataset.feed_at = now
+        dataset.withdrawn_at = now
     dataset.updated_at = now
     session.add(dataset)
     session.add(

@@ -25,6 +25,10 @@ def upgrade() -> None:
     with op.batch_alter_table('dataset', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dataset_feed'))
         batch_op.create_index('ix_dataset_feed', ['feed_at', 'id'], unique=False)
+    # feed_at now marks membership of the feed: clear it where a dataset is not published or withdrawn
+    op.execute(
+        "UPDATE dataset SET feed_at = NULL WHERE status NOT IN ('published', 'withdrawn') OR grade = 'core'"
+    )
 
     # ### end Alembic commands ###
 
