@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -34,6 +35,16 @@ def machine() -> str:
         pass
     cpu = platform.processor() or platform.machine()
     return f"{cpu}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}"
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (VmHWM; unlike ru_maxrss, exec does not carry over the
+    parent's peak into a freshly started child)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def free_port() -> int:

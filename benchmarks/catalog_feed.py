@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from catalog.nodes import BNode, Lit
 from catalog.records import DatasetRecord, LangText
 from catalog.serialize import Format, hydra_view, serialize_catalog
 
-from ._harness import machine, print_json
+from ._harness import machine, peak_rss_mb, print_json
 
 
 def records(count: int) -> Iterator[DatasetRecord]:
@@ -99,7 +98,7 @@ def stream_in_fresh_process(count: int) -> dict[str, float]:
 
 def _stream_only(count: int) -> None:
     seconds, size = ours(count)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(json.dumps({"seconds": seconds, "bytes": size, "peak_rss_mb": peak_mb}))
 
 
