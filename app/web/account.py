@@ -16,7 +16,7 @@ from ..services import clients, parties
 from ..services.actors import Actor
 from . import bp
 from .forms import ClientForm, EmptyForm, MemberForm
-from .session import current_user
+from .session import current_user, web_actor
 
 
 def _actor() -> tuple[User, Organization, Actor]:
@@ -25,7 +25,7 @@ def _actor() -> tuple[User, Organization, Actor]:
         abort(401)
     org = get_session().get(Organization, user.org_id)
     assert org is not None
-    return user, org, Actor.for_user(user, org, frozenset(registry.allowed_for(org.kind)))
+    return user, org, web_actor(user, org)
 
 
 def _render(

@@ -19,7 +19,6 @@ from sqlmodel import Session, col, select
 from catalog.serialize import Format
 from catalog.vocab import CONCEPTS, LICENCES_BY_IRI
 
-from .. import scopes as registry
 from ..db import get_session
 from ..errors import Problem, not_found
 from ..models import Dataset, DatasetStatus, Organization, OrgStatus
@@ -28,7 +27,7 @@ from ..services import datasets, grading, search
 from ..services.actors import Actor
 from ..services.dataset_bundles import Bundle, load_bundles, to_output
 from . import bp
-from .session import current_user
+from .session import current_user, web_actor
 
 PER_PAGE = 20
 LANGUAGE_ORDER = ("en", "zh")
@@ -375,7 +374,7 @@ def _viewer(session: Session) -> Actor | None:
     org = session.get(Organization, user.org_id)
     if org is None:
         return None
-    return Actor.for_user(user, org, frozenset(registry.allowed_for(org.kind)))
+    return web_actor(user, org)
 
 
 def _inputs(session: Session, actor: Actor | None, bundle: Bundle) -> list[Input]:

@@ -7,8 +7,6 @@ named by schema paths (``distributions.0.access_url``), are shown next to the fi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +14,10 @@ from flask import abort, current_app, flash, has_request_context, redirect, rend
 from pydantic import ValidationError
 from wtforms import FieldList, FormField
 
-from .. import scopes as registry
 from ..db import get_session
-from ..errors import Problem, forbidden, not_found
+from ..errors import Problem, not_found
 from ..extensions import csrf
-from ..models import Organization, OrgKind, User
+from ..models import Organization, OrgKind
 from ..schemas.catalog import DatasetCreate, DatasetIn, Transition
 from ..services import dataset_status, datasets, grading
 from ..services.actors import Actor
@@ -39,7 +36,7 @@ from .dataset_forms import (
     moved_stored_file,
     to_input,
 )
-from .session import current_user
+from .session import current_user, login_required, may, member
 
 SEP = " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
 STEWARDS = frozenset({"steward", "admin"})
@@ -63,32 +60,6 @@ MESSAGES = {
 
 # ---------------------------------------------------------------------------------------------------------
 # Who may
-
-
-def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Send people who are not logged in to the login page, and back here afterwards."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user() is None:
-            return redirect(url_for("web.login", next=request.path if request.method == "GET" else None))
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def may(user: User | None, org: Organization | None, kind: str, roles: frozenset[str]) -> bool:
-    """Whether the user belongs to an organisation of the kind with one of the roles."""
-    return user is not None and org is not None and org.kind == kind and bool(roles & set(user.roles))
-
-
-def member(kind: str, roles: frozenset[str], refusal: str) -> tuple[Organization, Actor]:
-    """The logged-in user's organisation and actor, or 403 unless the kind and a role fit."""
-    user = current_user()
-    org = get_session().get(Organization, user.org_id) if user else None
-    if user is None or org is None or not may(user, org, kind, roles):
-        raise forbidden(refusal)
-    return org, Actor.for_user(user, org, frozenset(registry.allowed_for(org.kind)))
 
 
 def _steward() -> tuple[Organization, Actor]:

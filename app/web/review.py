@@ -17,8 +17,8 @@ from ..services.actors import Actor
 from ..services.dataset_bundles import load_bundles
 from . import bp
 from .dataset_forms import ReasonForm
-from .listings import as_problem, login_required, may, member, posted, title_of
-from .session import current_user
+from .listings import as_problem, posted, title_of
+from .session import current_user, login_required, may, member
 
 REVIEWERS = frozenset({"reviewer", "admin"})
 REVIEW_ACTIONS = [
