@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from .support.actions import bearer
 from .support.catalog_data import AUTH, dataset_payload
-
-
-@pytest.fixture
-def steward_token(flow, provider):
-    return flow.token(provider, "catalog:write org:read")
-
-
-@pytest.fixture
-def reviewer_token(flow, operator):
-    return flow.token(operator, "catalog:write operator org:read")
-
-
-def _create(flow, provider, token, **overrides):
-    response = flow.http.post(
-        f"/api/v1/organizations/{provider.org.id}/datasets",
-        headers=bearer(token),
-        json=dataset_payload(**overrides),
-    )
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+from .support.catalog_data import create_dataset as _create
 
 
 def test_create_a_draft_with_full_metadata(flow, provider, steward_token):

@@ -11,7 +11,8 @@ import pytest
 import app as app_package
 
 from .support.actions import Flow, bearer
-from .support.catalog_data import AUTH, dataset_payload
+from .support.catalog_data import AUTH
+from .support.catalog_data import create_dataset as _create
 
 HTML = {"Accept": "text/html"}
 ENVI = f"{AUTH}data-theme/ENVI"
@@ -21,26 +22,6 @@ OPTION = re.compile(
     r'<span class="count">(\d+)',
     re.DOTALL,
 )
-
-
-@pytest.fixture
-def steward_token(flow, provider):
-    return flow.token(provider, "catalog:write org:read")
-
-
-@pytest.fixture
-def reviewer_token(flow, operator):
-    return flow.token(operator, "catalog:write operator org:write org:read")
-
-
-def _create(flow, provider, token, **overrides):
-    response = flow.http.post(
-        f"/api/v1/organizations/{provider.org.id}/datasets",
-        headers=bearer(token),
-        json=dataset_payload(**overrides),
-    )
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
 
 
 def _publish(flow, provider, token, **overrides):

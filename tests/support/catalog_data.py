@@ -45,3 +45,14 @@ def dataset_payload(**overrides: Any) -> dict[str, Any]:
     }
     payload.update(copy.deepcopy(overrides))
     return payload
+
+
+def create_dataset(flow: Any, party: Any, token: str, **overrides: Any) -> dict[str, Any]:
+    """List a dataset through the JSON API as a draft and return its JSON, asserting it was created."""
+    response = flow.http.post(
+        f"/api/v1/organizations/{party.org.id}/datasets",
+        headers={"Authorization": f"Bearer {token}"},
+        json=dataset_payload(**overrides),
+    )
+    assert response.status_code == 201, response.get_json()
+    return dict(response.get_json())

@@ -122,3 +122,15 @@ def provider(make_party):  # type: ignore[no-untyped-def]
 def consumer(make_party):  # type: ignore[no-untyped-def]
     """A consumer organisation."""
     return make_party("consumer", "admin", "buyer")
+
+
+@pytest.fixture
+def steward_token(flow, provider):  # type: ignore[no-untyped-def]
+    """A provider's token for listing datasets."""
+    return flow.token(provider, "catalog:write org:read")
+
+
+@pytest.fixture
+def reviewer_token(flow, operator):  # type: ignore[no-untyped-def]
+    """The operator's token for reviewing listings."""
+    return flow.token(operator, "catalog:write operator org:write org:read")
