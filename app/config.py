@@ -37,6 +37,15 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         False,
         "send the session cookie over HTTPS only (always on when `DXNODE_ENV=production`)",
     ),
+    "NEGOTIATION_TTL_DAYS": (14, "days an access request may stay undecided before it expires"),
+    "AUTO_APPROVAL_MIN_CREDIT": (
+        600,
+        "credit score (0..1000) a consumer needs for automatic approval of general-2 requests",
+    ),
+    "DSP_CALLBACK_ALLOW_PRIVATE": (
+        False,
+        "deliver Dataspace Protocol messages to callback addresses on loopback or private networks",
+    ),
     "LOG_LEVEL": ("INFO", "Python logging level"),
     "INSTANCE_PATH": (
         None,

@@ -15,12 +15,25 @@ from .catalog import (
     Distribution,
     Grade,
 )
+from .contracts import (
+    Agreement,
+    AgreementSignature,
+    AgreementStatus,
+    ContractEvent,
+    Negotiation,
+    Offer,
+    OfferStatus,
+)
 from .oauth import AccessTokenRecord, AuthorizationCode, OAuthClient, RefreshToken, SigningKey
 from .parties import Organization, OrgKind, OrgStatus, Role, User
 
 __all__ = [
     "AccessTokenRecord",
+    "Agreement",
+    "AgreementSignature",
+    "AgreementStatus",
     "AuthorizationCode",
+    "ContractEvent",
     "DataService",
     "Dataset",
     "DatasetKeyword",
@@ -33,7 +46,10 @@ __all__ = [
     "DatasetTheme",
     "Distribution",
     "Grade",
+    "Negotiation",
     "OAuthClient",
+    "Offer",
+    "OfferStatus",
     "OrgKind",
     "OrgStatus",
     "Organization",

@@ -47,6 +47,9 @@ class AuthorizationCode(SQLModel, table=True):
     redirect_uri: str = Field(max_length=1000)
     scope: str = Field(max_length=1000)
     resource: str | None = Field(default=None, max_length=500)
+    agreement_id: str | None = Field(
+        default=None, max_length=36, description="the agreement data:read serves"
+    )
     code_challenge: str = Field(max_length=128)
     code_challenge_method: str = Field(max_length=8)
     family_id: str = Field(default_factory=new_id, max_length=36, description="tokens issued from this code")
@@ -67,6 +70,7 @@ class RefreshToken(SQLModel, table=True):
     user_id: str | None = Field(default=None, foreign_key="user.id", max_length=36, ondelete="CASCADE")
     scope: str = Field(max_length=1000)
     resource: str | None = Field(default=None, max_length=500)
+    agreement_id: str | None = Field(default=None, max_length=36, index=True)
     issued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     rotated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -85,6 +89,7 @@ class AccessTokenRecord(SQLModel, table=True):
     family_id: str | None = Field(default=None, max_length=36, index=True)
     scope: str = Field(max_length=1000)
     audience: str = Field(max_length=1000)
+    agreement_id: str | None = Field(default=None, max_length=36, index=True)
     issued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

@@ -38,6 +38,14 @@ def _active_user(user_id: str | None) -> User | None:
     return user if org is not None and org.status != OrgStatus.SUSPENDED.value else None
 
 
+def requested_agreement(grant: grants.BaseGrant) -> str | None:
+    """The ``agreement`` parameter: the usage agreement a data:read token is to serve."""
+    agreement = grant.request.payload.data.get("agreement")
+    if agreement is not None and (not isinstance(agreement, str) or not 0 < len(agreement) <= 36):
+        raise InvalidRequestError("'agreement' must be an agreement id")
+    return agreement or None
+
+
 class S256Challenge(CodeChallenge):
     """PKCE required of every client, with S256 only: ``plain`` and a missing challenge are refused."""
 
@@ -120,7 +128,7 @@ class ClientCredentialsGrant(NodeTokens, grants.ClientCredentialsGrant):
         requested_resource(self)
 
     def token_context(self, include_refresh_token: bool) -> dict[str, Any]:
-        return {"resource": requested_resource(self)}
+        return {"resource": requested_resource(self), "agreement_id": requested_agreement(self)}
 
 
 class AuthorizationCodeGrant(NodeTokens, grants.AuthorizationCodeGrant):
@@ -151,6 +159,7 @@ class AuthorizationCodeGrant(NodeTokens, grants.AuthorizationCodeGrant):
             challenge=data["code_challenge"],
             method=data["code_challenge_method"],
             ttl=int(current_app.config["AUTHORIZATION_CODE_TTL"]),
+            agreement_id=requested_agreement(self),
         )
 
     def query_authorization_code(self, code: str, client: Client) -> Code | None:
@@ -172,6 +181,7 @@ class AuthorizationCodeGrant(NodeTokens, grants.AuthorizationCodeGrant):
             "resource": record.resource,
             "family_id": record.family_id,
             "include_refresh_token": include_refresh_token,
+            "agreement_id": record.agreement_id,
         }
 
 
@@ -201,4 +211,5 @@ class RefreshTokenGrant(NodeTokens, grants.RefreshTokenGrant):
             "family_id": record.family_id,
             "family_expires_at": record.expires_at,
             "include_refresh_token": True,
+            "agreement_id": record.agreement_id,
         }

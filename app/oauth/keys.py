@@ -15,7 +15,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from joserfc import jwt
+from joserfc import jws, jwt
 from joserfc.jwk import KeySet, RSAKey
 from sqlmodel import Session, select
 
@@ -97,6 +97,13 @@ class KeyRing:
         assert self._signing is not None
         header = {"alg": ALG, "typ": typ, "kid": self._signing.kid}
         return jwt.encode(header, claims, self._signing, algorithms=[ALG])
+
+    def sign_document(self, payload: bytes, typ: str) -> tuple[str, str]:
+        """Sign a document (not a token) as a compact JWS with the active key; returns it and the key id."""
+        self._ensure_loaded()
+        assert self._signing is not None
+        header = {"alg": ALG, "typ": typ, "kid": self._signing.kid}
+        return jws.serialize_compact(header, payload, self._signing, algorithms=[ALG]), str(self._signing.kid)
 
     def decode(self, token: str) -> jwt.Token:
         """Verify a JWT's signature with a published key (claims are checked by the caller)."""

@@ -137,6 +137,7 @@ def authenticate(resource: str) -> Actor:
         client_id=client_id,
         scopes=frozenset(str(claims.get("scope", "")).split()),
         roles=frozenset(claims.get("roles", ())),
+        agreement_id=claims.get("agreement"),
     )
 
 

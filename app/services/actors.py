@@ -21,6 +21,7 @@ class Actor:
     scopes: frozenset[str] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
     system: bool = False
+    agreement_id: str | None = None  # the agreement a data:read token serves
 
     @classmethod
     def node(cls) -> Actor:

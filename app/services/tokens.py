@@ -39,6 +39,7 @@ def save_code(
     challenge: str,
     method: str,
     ttl: int,
+    agreement_id: str | None = None,
 ) -> AuthorizationCode:
     """Remember an authorization code by its digest."""
     record = AuthorizationCode(
@@ -48,6 +49,7 @@ def save_code(
         redirect_uri=redirect_uri,
         scope=scope,
         resource=resource,
+        agreement_id=agreement_id,
         code_challenge=challenge,
         code_challenge_method=method,
         expires_at=utcnow() + timedelta(seconds=ttl),
@@ -89,6 +91,7 @@ def record_access_token(
     scope: str,
     audience: list[str],
     expires_at: datetime,
+    agreement_id: str | None = None,
 ) -> None:
     """Remember an issued access token so it can be introspected and revoked."""
     session.add(
@@ -100,6 +103,7 @@ def record_access_token(
             family_id=family_id,
             scope=scope,
             audience=" ".join(audience),
+            agreement_id=agreement_id,
             expires_at=expires_at,
         )
     )
@@ -115,6 +119,7 @@ def issue_refresh_token(
     scope: str,
     resource: str | None,
     expires_at: datetime,
+    agreement_id: str | None = None,
 ) -> str:
     """Create the next refresh token of a family; only its digest is stored."""
     token = random_token("dxr_")
@@ -126,6 +131,7 @@ def issue_refresh_token(
             user_id=user_id,
             scope=scope,
             resource=resource,
+            agreement_id=agreement_id,
             expires_at=expires_at,
         )
     )
