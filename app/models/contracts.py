@@ -145,6 +145,7 @@ class ContractEvent(SQLModel, table=True):
     agreement_id: str | None = Field(
         default=None, foreign_key="agreement.id", index=True, max_length=36, ondelete="CASCADE"
     )
+    seq: int = Field(default=1, description="position in the negotiation's history")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     action: str = Field(max_length=64, description="a DSP message or a lifecycle action")
     from_state: str | None = Field(default=None, max_length=16)

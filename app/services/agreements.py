@@ -32,6 +32,7 @@ from ..models import (
     RefreshToken,
 )
 from ..models import Role as MemberRole
+from . import contract_events
 from .actors import Actor, current_roles, require_role
 from .contract_context import NodeContext
 from .revocation import revoke_access_tokens
@@ -285,14 +286,8 @@ def to_output(session: Session, agreement: Agreement) -> dict[str, Any]:
 
 
 def history(session: Session, agreement: Agreement) -> list[ContractEvent]:
-    """Everything that happened to the negotiation and the agreement, oldest first."""
-    return list(
-        session.exec(
-            select(ContractEvent)
-            .where(ContractEvent.negotiation_id == agreement.negotiation_id)
-            .order_by(col(ContractEvent.at), col(ContractEvent.id))
-        )
-    )
+    """Everything that happened to the negotiation and the agreement, in order."""
+    return contract_events.history(session, agreement.negotiation_id)
 
 
 def side_of(actor: Actor, agreement: Agreement) -> str | None:
@@ -338,19 +333,17 @@ def _event(
     reason: str | None,
     ctx: NodeContext,
 ) -> None:
-    session.add(
-        ContractEvent(
-            negotiation_id=agreement.negotiation_id,
-            agreement_id=agreement.id,
-            at=ctx.now(),
-            action=action,
-            from_state=before,
-            to_state=agreement.status,
-            actor=side,
-            org_id=actor.org_id if actor else None,
-            user_id=actor.user_id if actor else None,
-            reason=reason,
-        )
+    contract_events.record(
+        session,
+        agreement.negotiation_id,
+        action,
+        before,
+        agreement.status,
+        actor,
+        side,
+        ctx.now(),
+        reason,
+        agreement.id,
     )
 
 

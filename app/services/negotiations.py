@@ -26,7 +26,6 @@ from ..models import (
     Agreement,
     AgreementSignature,
     AgreementStatus,
-    ContractEvent,
     Dataset,
     Negotiation,
     Offer,
@@ -37,7 +36,7 @@ from ..models import (
 )
 from ..models import Role as MemberRole
 from ..schemas.contracts import NegotiationIn
-from . import agreements
+from . import agreements, contract_events
 from .actors import Actor, current_roles, require_role
 from .contract_context import NodeContext
 from .contract_terms import contract_terms
@@ -352,11 +351,7 @@ def expire_overdue(session: Session, ctx: NodeContext) -> int:
 def to_output(session: Session, negotiation: Negotiation, actor: Actor | None = None) -> dict[str, Any]:
     """The API's view of a negotiation (the shape of ``NegotiationOut``)."""
     agreement = session.exec(select(Agreement.id).where(Agreement.negotiation_id == negotiation.id)).first()
-    events = session.exec(
-        select(ContractEvent)
-        .where(ContractEvent.negotiation_id == negotiation.id)
-        .order_by(col(ContractEvent.at), col(ContractEvent.id))
-    )
+    events = contract_events.history(session, negotiation.id)
     return {
         "id": negotiation.id,
         "provider_pid": f"urn:uuid:{negotiation.id}",
@@ -569,20 +564,17 @@ def _event(
     reason: str | None = None,
     agreement_id: str | None = None,
 ) -> None:
-    """One line of the history both sides see."""
-    session.add(
-        ContractEvent(
-            negotiation_id=negotiation.id,
-            agreement_id=agreement_id,
-            at=negotiation.updated_at,
-            action=action,
-            from_state=from_state,
-            to_state=to_state,
-            actor=side,
-            org_id=actor.org_id if actor else None,
-            user_id=actor.user_id if actor else None,
-            reason=reason,
-        )
+    contract_events.record(
+        session,
+        negotiation.id,
+        action,
+        from_state,
+        to_state,
+        actor,
+        side,
+        negotiation.updated_at,
+        reason,
+        agreement_id,
     )
 
 

@@ -222,6 +222,11 @@ def sample_terms(session: Session, offer: Offer, base_url: str) -> dict[str, Any
     )
 
 
+def purposes(offer: Offer) -> list[str]:
+    """The purposes the offer's policy allows; empty when it allows any stated purpose."""
+    return _purposes(offer.policy)
+
+
 def _purposes(policy: dict[str, Any]) -> list[str]:
     for rule in policy.get("permission") or []:
         for constraint in rule.get("constraint") or []:

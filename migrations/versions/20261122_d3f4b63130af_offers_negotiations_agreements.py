@@ -151,6 +151,7 @@ def upgrade() -> None:
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('negotiation_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('agreement_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('at', app.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('from_state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),

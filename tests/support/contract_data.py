@@ -29,7 +29,9 @@ def offer_payload(**overrides: Any) -> dict[str, Any]:
     return payload
 
 
-def published_dataset(flow: Any, provider: Any, token: str, reviewer: str | None = None, **fields: Any) -> str:
+def published_dataset(
+    flow: Any, provider: Any, token: str, reviewer: str | None = None, **fields: Any
+) -> str:
     """List and publish a dataset (through review when its grade needs it); its id."""
     dataset = create_dataset(flow, provider, token, **fields)
     submitted = flow.http.post(f"/api/v1/datasets/{dataset['id']}/submit", headers=bearer(token)).get_json()
@@ -49,8 +51,12 @@ def create_offer(flow: Any, token: str, dataset_id: str, **overrides: Any) -> di
     return dict(response.get_json())
 
 
-def request_access(flow: Any, token: str, offer_id: str, purpose: str = "academic research", **extra: Any) -> Any:
+def request_access(
+    flow: Any, token: str, offer_id: str, purpose: str = "academic research", **extra: Any
+) -> Any:
     """A consumer's access request; the raw response."""
     return flow.http.post(
-        "/api/v1/negotiations", headers=bearer(token), json={"offer_id": offer_id, "purpose": purpose, **extra}
+        "/api/v1/negotiations",
+        headers=bearer(token),
+        json={"offer_id": offer_id, "purpose": purpose, **extra},
     )
