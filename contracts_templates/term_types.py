@@ -2,8 +2,10 @@
 
 A variable has a type: a scalar (`text`, `iri`, `url`, `date`, `datetime`, `duration`, `integer`,
 `boolean`, `currency`, `jurisdiction`, `grade`, `delivery_mode`, `enum`), `list` of a type, a record type
-of the manifest (`party`, `money`, ...), or `odrl_policy`. A variable is required unless it says
-`"required": false`. Problems name the term by its path, e.g. `distributions[0].format`.
+of the manifest (`party`, `money`, `pricing_plan`, `tier`, ...), or `odrl_policy`. A variable is
+required unless it says `"required": false`. Problems name the term by its path, e.g.
+`distributions[0].format` or `pricing.tiers[1].unit_price`. Which fields a pricing plan needs for its
+model is a rule (`rules.py`), not a type.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ def check_terms(variables: Mapping[str, Any], terms: Any) -> list[TermProblem]:
     if not isinstance(terms, Mapping):
         return [TermProblem("", "terms are a JSON object")]
     return _check_fields(variables, terms, "")
+
+
+def check_value(spec: Mapping[str, Any], value: Any, path: str) -> list[TermProblem]:
+    """Every problem with one value of a declared type, named from `path`, e.g. an offer's pricing plan."""
+    return _check(spec, value, path)
 
 
 def _check_fields(fields: Mapping[str, Any], values: Mapping[str, Any], prefix: str) -> list[TermProblem]:

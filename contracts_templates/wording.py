@@ -8,7 +8,7 @@ version that uses it) instead of changing what an existing one writes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -103,6 +103,20 @@ def number(value: int) -> str:
     return f"{int(value):,}"
 
 
+def tier_band(tiers: Sequence[Mapping[str, Any]], index: int, units: str) -> str:
+    """The units of a month that tier `index` covers, e.g. `more than 1,000 and up to 5,000 calls`.
+
+    `up_to` is a tier's last unit, counted from the first unit of the month; the last tier has none.
+    """
+    upper: int | None = tiers[index].get("up_to")
+    lower: int | None = tiers[index - 1].get("up_to") if index > 0 else None
+    if lower is None:
+        return f"all {units}" if upper is None else f"up to {number(upper)} {units}"
+    if upper is None:
+        return f"more than {number(lower)} {units}"
+    return f"more than {number(lower)} and up to {number(upper)} {units}"
+
+
 def permille(value: int) -> str:
     """Tenths of a percent as a percentage: `995` is `99.5%`."""
     whole, tenth = divmod(int(value), 10)
@@ -156,6 +170,7 @@ FILTERS = {
     "duration": duration,
     "number": number,
     "permille": permille,
+    "tier_band": tier_band,
     "join_words": join_words,
     "grade_label": grade_label,
     "delivery_label": delivery_label,

@@ -1,4 +1,4 @@
-"""Access requests in the Dataspace Protocol's states: approvals by grade, counter-offers, refusals, expiry."""
+"""Access requests in the Dataspace Protocol's states: approvals by grade, counter-offers, expiry."""
 
 from __future__ import annotations
 

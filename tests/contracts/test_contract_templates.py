@@ -29,15 +29,25 @@ RELEASED = {
     ("standard-data-licence", "1"): "1f5762368c2c1012b71b6923e96de6739d84bd16dd931579e7f1706d27a6fe8d",
     ("api-subscription", "1"): "66184891df06a6e423075340e6f4a7e6ff654e1c0c552842cd9d97f4c13d78ac",
     ("aggregate-query-only", "1"): "8ef947402d24137e57c6aa82ac46d93cd0eb8db182caa029db5947bbe55e36cb",
+    ("standard-data-licence", "2"): "121b1125ca6886ace0c462f67aea8545bcc993d2cae4a32f19dd44c93b42ecec",
+    ("api-subscription", "2"): "809f7f33905ae385fd7452feaf1a3b6d3ea3d4196c7f9008e92b522ddcf304eb",
+    ("aggregate-query-only", "2"): "fd81749174bdc7d5a14a30a958af7a474de1c7ff8f7a7da93d7542821dd10579",
+}
+VERSIONS = {
+    "open-data-licence": ("1",),
+    "standard-data-licence": ("1", "2"),
+    "api-subscription": ("1", "2"),
+    "aggregate-query-only": ("1", "2"),
 }
 
 
 def test_the_manifest_lists_the_four_templates() -> None:
     templates = list_templates()
     assert [t.template_id for t in templates] == TEMPLATE_IDS
+    assert sorted(RELEASED) == sorted((t.template_id, v) for t in templates for v in t.versions)
     for template in templates:
-        assert template.versions == ("1",)
-        assert template.latest == "1"
+        assert template.versions == VERSIONS[template.template_id]
+        assert template.latest == template.versions[-1]
         assert template.title["en"]
         assert re.search(r"[\u4e00-\u9fff]", template.title["zh"])
         assert set(template.grades) <= set(vocabulary("grades")) - {"core"}
@@ -50,27 +60,40 @@ def test_unknown_templates_and_versions_are_named() -> None:
         UnknownTemplate, match="no contract template 'nda'; known templates: open-data-licence"
     ):
         get_template("nda")
-    with pytest.raises(UnknownTemplate, match="has no version '7'; versions: 1"):
+    with pytest.raises(UnknownTemplate, match="has no version '7'; versions: 1, 2"):
         get_template("api-subscription", 7)
-    assert get_template("api-subscription").version == get_template("api-subscription", 1).version == "1"
+    with pytest.raises(UnknownTemplate, match="has no version '2'; versions: 1"):
+        get_template("open-data-licence", "2")
 
 
-@pytest.mark.parametrize("template_id", TEMPLATE_IDS)
-def test_each_template_renders_its_example_terms(template_id: str) -> None:
-    terms = example_terms(template_id)
-    assert validate_terms(template_id, "1", terms) == []
-    contract = render_contract(template_id, "1", terms)
-    assert (contract.template_id, contract.version) == (template_id, "1")
+def test_the_latest_version_is_the_default_and_any_released_one_can_be_picked() -> None:
+    assert get_template("api-subscription").version == get_template("api-subscription", 2).version == "2"
+    assert get_template("api-subscription", 1).version == get_template("api-subscription", "1").version == "1"
+    assert get_template("api-subscription", "1").file == "api-subscription/v1.md.j2"
+    assert get_template("open-data-licence").version == "1"
+    assert example_terms("aggregate-query-only")["pricing"]["model"] == "tiered"
+    assert example_terms("aggregate-query-only", 1)["pricing"]["model"] == "per_query"
+    latest = render_contract("standard-data-licence", None, example_terms("standard-data-licence"))
+    assert latest.version == "2"
+    assert latest.sha256 == RELEASED[("standard-data-licence", "2")]
+
+
+@pytest.mark.parametrize(("template_id", "version"), list(RELEASED))
+def test_each_template_renders_its_example_terms(template_id: str, version: str) -> None:
+    terms = example_terms(template_id, version)
+    assert validate_terms(template_id, version, terms) == []
+    contract = render_contract(template_id, version, terms)
+    assert (contract.template_id, contract.version) == (template_id, version)
     assert contract.text.startswith("# ")
-    assert f"{template_id}, version 1" in contract.text
-    assert contract.sha256 == contract_sha256(template_id, "1", terms)
-    assert contract.sha256 == RELEASED[(template_id, "1")], "the text of a released contract changed"
+    assert f"{template_id}, version {version}" in contract.text
+    assert contract.sha256 == contract_sha256(template_id, version, terms)
+    assert contract.sha256 == RELEASED[(template_id, version)], "the text of a released contract changed"
 
 
-@pytest.mark.parametrize("template_id", TEMPLATE_IDS)
-def test_the_policy_skeleton_is_a_valid_offer_once_filled(template_id: str) -> None:
-    template = get_template(template_id)
-    terms = example_terms(template_id)
+@pytest.mark.parametrize(("template_id", "version"), list(RELEASED))
+def test_the_policy_skeleton_is_a_valid_offer_once_filled(template_id: str, version: str) -> None:
+    template = get_template(template_id, version)
+    terms = example_terms(template_id, version)
     for path in placeholders(template.policy_skeleton):
         assert path.split(".")[0] in template.variables, f"the skeleton needs {path}, which is no variable"
     policy = terms["policy"]
@@ -85,9 +108,9 @@ def test_the_policy_skeleton_is_a_valid_offer_once_filled(template_id: str) -> N
     catalog_offer(policy, terms["dataset"]["id"])
 
 
-@pytest.mark.parametrize("template_id", TEMPLATE_IDS)
-def test_every_contract_has_the_clauses_the_exchange_requires(template_id: str) -> None:
-    text = render_contract(template_id, None, example_terms(template_id)).text
+@pytest.mark.parametrize(("template_id", "version"), list(RELEASED))
+def test_every_contract_has_the_clauses_the_exchange_requires(template_id: str, version: str) -> None:
+    text = render_contract(template_id, version, example_terms(template_id, version)).text
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert len(headings) >= 12
     for heading in headings:
@@ -108,8 +131,10 @@ def test_every_contract_has_the_clauses_the_exchange_requires(template_id: str) 
         assert phrase in text, f"{template_id} lacks {phrase!r}"
 
 
-def test_the_aggregate_licence_releases_only_large_groups_and_never_rows() -> None:
-    text = render_contract("aggregate-query-only", "1", example_terms("aggregate-query-only")).text
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_the_aggregate_licence_releases_only_large_groups_and_never_rows(version: str) -> None:
+    terms = example_terms("aggregate-query-only", version)
+    text = render_contract("aggregate-query-only", version, terms).text
     assert (
         "Only aggregate results are released, and only when every group in them is at least the minimum"
         in text
@@ -137,10 +162,19 @@ def test_every_template_file_is_released_in_the_manifest() -> None:
     assert all(Path(TEMPLATE_DIR, file).is_file() for file in listed)
 
 
-def test_rendering_refuses_terms_with_problems_and_names_them() -> None:
-    terms = example_terms("standard-data-licence")
+def test_each_version_renders_only_through_its_own_clauses() -> None:
+    for path in TEMPLATE_DIR.glob("*/v*.md.j2"):
+        version = path.name.removesuffix(".md.j2")
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith(f'{{% set clauses = "_clauses/{version}/" %}}\n'), path
+        assert set(re.findall(r"_clauses/(v\d+)/", text)) == {version}, path
+
+
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_rendering_refuses_terms_with_problems_and_names_them(version: str) -> None:
+    terms = example_terms("standard-data-licence", version)
     terms["dataset"]["grade"] = "core"
     with pytest.raises(TermsError) as caught:
-        render_contract("standard-data-licence", "1", terms)
+        render_contract("standard-data-licence", version, terms)
     assert [problem.path for problem in caught.value.problems] == ["dataset.grade"]
     assert "core data is never offered" in str(caught.value)

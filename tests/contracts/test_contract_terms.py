@@ -8,12 +8,14 @@ from contract_terms import set_term
 from contracts_templates import TermProblem, example_terms, validate_terms
 
 
-def problems(template_id: str, *changes: tuple[list[str | int], Any]) -> list[TermProblem]:
+def problems(
+    template_id: str, *changes: tuple[list[str | int], Any], version: str = "1"
+) -> list[TermProblem]:
     """What validate_terms says about the example terms after `changes` (a value of ... removes the term)."""
-    terms = example_terms(template_id)
+    terms = example_terms(template_id, version)
     for path, value in changes:
         terms = set_term(terms, path, value)
-    return validate_terms(template_id, "1", terms)
+    return validate_terms(template_id, version, terms)
 
 
 def paths(found: list[TermProblem]) -> list[str]:

@@ -15,6 +15,7 @@ from contracts_templates.wording import (
     number,
     permille,
     privacy_regime,
+    tier_band,
 )
 
 DSP_EXAMPLES = (
@@ -198,6 +199,16 @@ def test_moments_durations_and_numbers_in_words() -> None:
     assert number(100000) == "100,000"
     assert permille(995) == "99.5%"
     assert permille(1000) == "100%"
+
+
+def test_tiers_in_words() -> None:
+    tiers = [{"up_to": 1000}, {"up_to": 1000000}, {}]
+    assert [tier_band(tiers, index, "calls") for index in range(3)] == [
+        "up to 1,000 calls",
+        "more than 1,000 and up to 1,000,000 calls",
+        "more than 1,000,000 calls",
+    ]
+    assert tier_band([{}], 0, "GB") == "all GB"
 
 
 def test_jurisdictions_and_their_privacy_law() -> None:
