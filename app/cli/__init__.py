@@ -1,4 +1,4 @@
-"""The ``dxnode`` command: run the node, migrate, manage parties, clients, keys, datasets and demo data."""
+"""The ``dxnode`` command: run and migrate the node; parties, clients, keys, datasets, contracts, demo."""
 
 from __future__ import annotations
 
@@ -18,9 +18,22 @@ def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     from .catalog import dataset_group
     from .clients import client_group, keys_group
+    from .contracts import agreement_group, contracts_group, offer_group, request_group
     from .database import db_group
     from .demo import demo_group
     from .parties import org_group, user_group
 
-    for group in (db_group, org_group, user_group, client_group, keys_group, dataset_group, demo_group):
+    for group in (
+        db_group,
+        org_group,
+        user_group,
+        client_group,
+        keys_group,
+        dataset_group,
+        offer_group,
+        request_group,
+        agreement_group,
+        contracts_group,
+        demo_group,
+    ):
         app.cli.add_command(group)
