@@ -104,6 +104,22 @@ def test_the_node_countersignature_verifies_with_the_published_key(flow, agreeme
         jws.deserialize_compact(".".join(tampered), keys.get_by_kid(header["kid"]), algorithms=["RS256"])
 
 
+def test_the_node_verifies_an_agreement_as_a_third_party_would(app, flow, agreement, ctoken):
+    url = f"/api/v1/agreements/{agreement['id']}/verification"
+    report = flow.http.get(url, headers=bearer(ctoken)).get_json()
+    assert report["valid"] is True
+    assert len(report["checks"]) == 5
+    with app.app_context():
+        session = get_session()
+        row = session.get(Agreement, agreement["id"])
+        row.terms = row.terms.replace("academic research", "any purpose")
+        session.commit()
+    broken = flow.http.get(url, headers=bearer(ctoken)).get_json()
+    assert broken["valid"] is False
+    failed = [c for c in broken["checks"] if not c["ok"]]
+    assert [c["check"] for c in failed] == ["stored terms reproduce the contract hash"]
+
+
 def test_data_tokens_serve_one_agreement_and_carry_it(flow, consumer, agreement):
     response = _data_token(flow, consumer, agreement["id"])
     assert response.status_code == 200, response.get_json()

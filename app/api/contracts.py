@@ -20,8 +20,9 @@ from ..schemas.contracts import (
     OfferOut,
     ReasonIn,
     SignIn,
+    VerificationOut,
 )
-from ..services import agreements, negotiations, offers
+from ..services import agreement_checks, agreements, negotiations, offers
 from ..services.actors import Actor
 from . import bp
 from .operations import operation
@@ -261,6 +262,20 @@ def contract_text(actor: Actor, agreement_id: str) -> Response:
             "X-Contract-SHA256": row.contract_sha256,
         },
     )
+
+
+@bp.get("/agreements/<agreement_id>/verification")
+@operation(summary="Verify an agreement", tag=AGREEMENTS, scopes=[], response=VerificationOut)
+def verify_agreement(actor: Actor, agreement_id: str) -> dict[str, Any]:
+    """Recompute the contract hash from the stored terms and from the text, and verify the node's JWS
+    with its published keys: what a third party holding the contract would check."""
+    row = agreements.get_agreement(get_session(), actor, agreement_id, contract_context())
+    checks = agreement_checks.verify(row, current_app.extensions["dxnode.keyring"].jwks())
+    return {
+        "agreement_id": row.id,
+        "valid": all(problem is None for _, problem in checks),
+        "checks": [{"check": name, "ok": problem is None, "problem": problem} for name, problem in checks],
+    }
 
 
 def _lifecycle(summary: str, doc: str, scopes: list[str]) -> Any:

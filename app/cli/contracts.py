@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
@@ -11,12 +10,8 @@ from typing import IO, Any, TypeVar
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from joserfc import jws
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 from sqlmodel import Session, select
 
-import contracts_templates
 from dsp import NegotiationState
 
 from ..db import unit_of_work
@@ -24,7 +19,7 @@ from ..errors import Problem
 from ..models import Agreement, AgreementStatus, Negotiation, Organization, User
 from ..node import contract_context
 from ..scopes import allowed_for
-from ..services import agreements, negotiations, offers
+from ..services import agreement_checks, agreements, negotiations, offers
 from ..services.actors import Actor
 from .common import fail, org_by_name_or_id
 
@@ -307,7 +302,7 @@ def agreement_verify(agreement_id: str) -> None:
     try:
         with unit_of_work() as session:
             row = agreements.get_agreement(session, Actor.node(), agreement_id, contract_context())
-            checks = verify_agreement(row, current_app.extensions["dxnode.keyring"].jwks())
+            checks = agreement_checks.verify(row, current_app.extensions["dxnode.keyring"].jwks())
             click.echo(f"agreement {row.id}  contract sha256 {row.contract_sha256}")
     except Problem as exc:
         fail(exc)
@@ -316,48 +311,6 @@ def agreement_verify(agreement_id: str) -> None:
     failed = [check for check, problem in checks if problem is not None]
     if failed:
         raise click.ClickException(f"{len(failed)} check(s) failed: {', '.join(failed)}")
-
-
-def verify_agreement(row: Agreement, jwks: dict[str, Any]) -> list[tuple[str, str | None]]:
-    """Each check of a stored agreement with why it failed, or None when it passed."""
-    stored = row.contract_sha256
-    checks: list[tuple[str, str | None]] = []
-    try:
-        terms = json.loads(row.terms)
-        rendered = contracts_templates.contract_sha256(row.template_id, row.template_version, terms)
-        problem = None if rendered == stored else f"they render to {rendered}, the stored hash is {stored}"
-    except (ValueError, contracts_templates.UnknownTemplate) as error:  # bad JSON or terms are ValueErrors
-        problem = f"they do not render: {error}"
-    checks.append(("stored terms reproduce the contract hash", problem))
-    digest = hashlib.sha256(row.contract_text.encode("utf-8")).hexdigest()
-    problem = None if digest == stored else f"it hashes to {digest}, the stored hash is {stored}"
-    checks.append(("stored text matches the contract hash", problem))
-    claims, problem = _node_claims(row.node_jws, jwks)
-    checks.append(("node signature verifies with a published key", problem))
-    if claims is not None:
-        signed = claims.get("contract_sha256")
-        problem = None if signed == stored else f"it signs {signed}, the stored hash is {stored}"
-        checks.append(("node signature covers the contract hash", problem))
-        named, expected = claims.get("agreement"), f"urn:uuid:{row.id}"
-        problem = None if named == expected else f"it names {named}, not {expected}"
-        checks.append(("node signature names this agreement", problem))
-    return checks
-
-
-def _node_claims(token: str | None, jwks: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
-    """The claims of the node's countersignature once verified, or why it does not verify."""
-    if not token:
-        return None, "the agreement has no countersignature (it is not finalised)"
-    keys = KeySet.import_key_set(jwks)  # type: ignore[arg-type]  # the JWK Set as /oauth/jwks publishes it
-    try:
-        signed = jws.deserialize_compact(token, keys, algorithms=["RS256"])
-    except JoseError as error:
-        reason = f"{error.error}: {error.description}" if error.description else error.error
-        return None, f"it does not verify with the node's published keys ({reason})"
-    typ = signed.headers().get("typ")
-    if typ != agreements.JWS_TYPE:
-        return None, f"its typ is {typ!r}, not {agreements.JWS_TYPE!r}"
-    return dict(json.loads(signed.payload)), None
 
 
 # -- jobs -------------------------------------------------------------------------------------------------

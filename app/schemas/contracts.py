@@ -296,3 +296,19 @@ class SignIn(Strict):
     """The consumer's signature: optionally the SHA-256 of the text it read, to sign exactly that."""
 
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+
+
+class CheckOut(BaseModel):
+    """One check of an agreement and, when it failed, why."""
+
+    check: str
+    ok: bool
+    problem: str | None
+
+
+class VerificationOut(BaseModel):
+    """Whether an agreement's text, terms and countersignature hold together."""
+
+    agreement_id: str
+    valid: bool
+    checks: list[CheckOut]
