@@ -42,9 +42,11 @@ def test_token_is_rfc9068_shaped(flow, consumer, app):
     assert claims["jti"]
 
 
-def test_without_scope_the_client_gets_all_its_scopes(flow, consumer):
+def test_without_scope_the_client_gets_all_its_scopes_but_data_read(flow, consumer):
     body = flow.client_credentials(consumer).get_json()
-    assert set(body["scope"].split()) == set(consumer.client.scope.split())
+    assert "data:read" in consumer.client.scope.split()
+    # data:read tokens serve one agreement, so they are issued only when one is named
+    assert set(body["scope"].split()) == set(consumer.client.scope.split()) - {"data:read"}
 
 
 def test_wrong_secret_is_refused(flow, consumer):
