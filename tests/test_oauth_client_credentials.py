@@ -176,11 +176,11 @@ def test_unknown_resource_is_refused(flow, consumer):
     assert response.get_json()["error"] == "invalid_target"
 
 
-def test_data_scope_gets_the_data_audience(flow, consumer, app):
-    token = flow.token(consumer, "data:read")
-    with app.app_context():
-        claims = app.extensions["dxnode.keyring"].decode(token).claims
-    assert claims["aud"] == "http://localhost/data"
+def test_data_scope_alone_is_refused_without_an_agreement(flow, consumer):
+    # tokens for the data audience serve one agreement (tests/test_contract_agreements.py issues them)
+    response = flow.client_credentials(consumer, "data:read")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "invalid_request"
 
 
 def test_missing_scope_is_403_naming_it(flow, consumer):
