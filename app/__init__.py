@@ -62,11 +62,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount the JSON API, the pages and the health checks."""
-    from . import api, gateway, health, web
+    from . import api, dsp_api, gateway, health, web
 
     app.register_blueprint(health.bp)
     api.init_app(app)
     gateway.init_app(app)
+    dsp_api.init_app(app)
     web.init_app(app)
 
 

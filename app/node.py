@@ -13,6 +13,7 @@ def contract_context() -> NodeContext:
     """The current app's name, base URL, negotiation settings and document signer."""
     config = current_app.config
     keyring = current_app.extensions["dxnode.keyring"]
+    keyring.ensure_loaded()  # before the caller's transaction writes: a new node creates its first key
     return NodeContext(
         base_url=config["BASE_URL"],
         name=config["NODE_NAME"],

@@ -1,4 +1,4 @@
-"""The dxnode command: parties, clients and demo data from the shell."""
+"""The dxnode command: parties, clients and datasets from the shell (the demo has its own tests)."""
 
 from __future__ import annotations
 
@@ -68,46 +68,6 @@ def test_set_status(runner, make_org, app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert get_session().get(Organization, org.id).status == "suspended"
-
-
-def test_demo_load_is_idempotent_and_writes_credentials(runner, app, flow):
-    first = runner.invoke(args=["demo", "load"])
-    assert first.exit_code == 0, first.output
-    assert "loaded" in first.output
-    second = runner.invoke(args=["demo", "load"])
-    assert "already present" in second.output
-
-    from pathlib import Path
-
-    credentials = json.loads((Path(app.instance_path) / "demo-credentials.json").read_text())
-    kinds = [org["kind"] for org in credentials["organizations"]]
-    assert kinds.count("operator") == 1
-    assert kinds.count("provider") >= 2
-    assert kinds.count("consumer") >= 2
-    consumer = next(org for org in credentials["organizations"] if org["kind"] == "consumer")
-    client = consumer["clients"][0]
-    response = flow.http.post(
-        "/oauth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": client["client_id"],
-            "client_secret": client["client_secret"],
-        },
-    )
-    assert response.status_code == 200
-    user = consumer["users"][0]
-    assert flow.login(user["email"], user["password"]).status_code == 302
-
-    shown = runner.invoke(args=["demo", "credentials"])
-    assert "DEMO CREDENTIALS ONLY" in shown.output
-    assert client["client_secret"] in shown.output
-
-
-def test_demo_refuses_a_database_with_other_data(runner, make_org):
-    make_org("provider", name="A Real Customer")
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code != 0
-    assert "not demo data" in result.output
 
 
 def test_import_an_official_example_from_the_shell_and_publish_it(runner, make_org, app):

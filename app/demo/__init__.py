@@ -1,5 +1,9 @@
 """The demo marketplace that ``make run`` loads, so a new node has something real to show.
 
+The demo's parties list datasets, make offers and negotiate agreements through the node's services, as
+they would through its pages: a catalog across every grade with stored CSV files, offers in every pricing
+model, and access requests in every state of a negotiation.
+
 Passwords and client secrets are random per installation and written to
 ``instance/demo-credentials.json``; the node keeps only their hashes.
 """
@@ -12,14 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from ..db import unit_of_work
-from ..models import OAuthClient, Organization, User
+from ..models import Dataset, DatasetLineage, Distribution, OAuthClient, Organization, User
+from ..node import contract_context
 from ..schemas.parties import ClientCreate, OrganizationCreate
 from ..security import random_token
 from ..services import clients, parties
 from ..services.actors import Actor
+from ..services.storage import Storage
+from .cast import Cast
+from .catalog import load_catalog
+from .contracts import make_requests
+from .offers import make_offers
 from .organizations import CLIENT_REDIRECT_URI, ORGANIZATIONS
 
 CREDENTIALS_FILE = "demo-credentials.json"
@@ -35,9 +45,12 @@ def credentials_path() -> Path:
 
 
 def load() -> tuple[Path, bool]:
-    """Create the demo parties; returns the credentials file and whether anything was created."""
+    """Create the demo marketplace; returns the credentials file and whether anything was created."""
     path = credentials_path()
     demo_names = {org["name"] for org in ORGANIZATIONS}
+    # The node's first signing key is written in a transaction of its own, which SQLite would keep
+    # waiting behind the demo's: have it made before the demo's unit of work begins.
+    current_app.extensions["dxnode.keyring"].jwks()
     with unit_of_work() as session:
         existing = set(session.exec(select(Organization.name)).all())
         if existing - demo_names:
@@ -47,18 +60,44 @@ def load() -> tuple[Path, bool]:
             )
         if existing == demo_names and path.exists():
             return path, False
-        if existing:  # demo present but its credentials were lost: start the demo parties afresh
-            for org in session.exec(select(Organization)):
-                session.delete(org)
-            session.flush()
+        old_files = _clear(session) if existing else []  # credentials lost: start the demo afresh
         credentials = _create(session)
+        _create_marketplace(session)
+    storage = Storage(Path(current_app.config["STORAGE_PATH"]))
+    for key in old_files:  # once the new demo is committed
+        storage.delete(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(credentials, indent=2, ensure_ascii=False))
     os.chmod(path, 0o600)
     return path, True
 
 
-def _create(session: Any) -> dict[str, Any]:
+def _create_marketplace(session: Session) -> None:
+    """The catalog, the offers and the access requests, made by the demo's people."""
+    config = current_app.config
+    base = config["BASE_URL"]
+    ctx = contract_context()
+    cast = Cast.load(session)
+    storage = Storage(Path(config["STORAGE_PATH"]))
+    dataset_ids = load_catalog(session, cast, storage, int(config["UPLOAD_MAX_BYTES"]), base)
+    offer_ids = make_offers(session, cast, dataset_ids, ctx.now(), base)
+    make_requests(session, cast, offer_ids, ctx)
+
+
+def _clear(session: Session) -> list[str]:
+    """Remove the demo's organisations and all they own (derived products first); their stored files' keys."""
+    keys = [str(key) for key in session.exec(select(Distribution.storage_key)) if key is not None]
+    derived = select(DatasetLineage.dataset_id)
+    for dataset in session.exec(select(Dataset).where(col(Dataset.id).in_(derived))):
+        session.delete(dataset)
+    session.flush()
+    for org in session.exec(select(Organization)):
+        session.delete(org)
+    session.flush()
+    return keys
+
+
+def _create(session: Session) -> dict[str, Any]:
     node = Actor.node()
     base = current_app.config["BASE_URL"]
     out: dict[str, Any] = {
@@ -68,7 +107,7 @@ def _create(session: Any) -> dict[str, Any]:
     }
     for spec in ORGANIZATIONS:
         data = OrganizationCreate.model_validate(
-            {k: spec[k] for k in ("name", "jurisdiction", "homepage", "email")}
+            {k: spec[k] for k in ("name", "jurisdiction", "publisher_type", "homepage", "email")}
             | {"kind": "provider" if spec["kind"] == "operator" else spec["kind"]}
         )
         org = parties.create_organization(session, node, data, kind=spec["kind"])

@@ -17,6 +17,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "name": "Harbour Data Exchange",
         "kind": "operator",
         "jurisdiction": "CN",
+        "publisher_type": "Company",
         "homepage": "https://exchange.example.org/",
         "email": "operations@exchange.example.org",
         "users": [
@@ -40,6 +41,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "name": "Shenzhen Municipal Open Data Bureau",
         "kind": "provider",
         "jurisdiction": "CN",
+        "publisher_type": "LocalAuthority",
         "homepage": "https://opendata.sz.example.gov/",
         "email": "data@opendata.sz.example.gov",
         "users": [
@@ -52,6 +54,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "name": "Northwind Logistics",
         "kind": "provider",
         "jurisdiction": "DE",
+        "publisher_type": "Company",
         "homepage": "https://northwind-logistics.example.com/",
         "email": "data-products@northwind-logistics.example.com",
         "users": [
@@ -67,6 +70,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "name": "Qianhai Mobility Data Co.",
         "kind": "provider",
         "jurisdiction": "CN",
+        "publisher_type": "Company",
         "homepage": "https://mobility.qianhai.example.cn/",
         "email": "bd@mobility.qianhai.example.cn",
         "users": [
@@ -82,6 +86,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "name": "Lumen Analytics",
         "kind": "consumer",
         "jurisdiction": "CN",
+        "publisher_type": "Company",
         "homepage": "https://lumen-analytics.example.cn/",
         "email": "data@lumen-analytics.example.cn",
         "users": [
@@ -102,6 +107,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "name": "Atlas Mutual Insurance",
         "kind": "consumer",
         "jurisdiction": "DE",
+        "publisher_type": "Company",
         "homepage": "https://atlas-mutual.example.de/",
         "email": "data-office@atlas-mutual.example.de",
         "users": [

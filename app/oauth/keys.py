@@ -86,28 +86,33 @@ class KeyRing:
             self._public, self._signing, self._loaded_at = public, signing, time.monotonic()
             self._verified = {}  # a retired key's tokens must be verified afresh
 
-    def _ensure_loaded(self) -> None:
+    def ensure_loaded(self) -> None:
+        """Load the keys (creating the first one on a new node) before any other write begins.
+
+        The first key is committed in a session of its own; on SQLite that must not happen while the
+        caller's transaction holds the write lock, so callers that sign documents call this first.
+        """
         if self._signing is None:
             with self._sessions() as session:
                 self.load(session)
 
     def sign(self, claims: dict[str, Any], typ: str = "at+jwt") -> str:
         """Sign claims as a compact JWT with the active key."""
-        self._ensure_loaded()
+        self.ensure_loaded()
         assert self._signing is not None
         header = {"alg": ALG, "typ": typ, "kid": self._signing.kid}
         return jwt.encode(header, claims, self._signing, algorithms=[ALG])
 
     def sign_document(self, payload: bytes, typ: str) -> tuple[str, str]:
         """Sign a document (not a token) as a compact JWS with the active key; returns it and the key id."""
-        self._ensure_loaded()
+        self.ensure_loaded()
         assert self._signing is not None
         header = {"alg": ALG, "typ": typ, "kid": self._signing.kid}
         return jws.serialize_compact(header, payload, self._signing, algorithms=[ALG]), str(self._signing.kid)
 
     def decode(self, token: str) -> jwt.Token:
         """Verify a JWT's signature with a published key (claims are checked by the caller)."""
-        self._ensure_loaded()
+        self.ensure_loaded()
         kid = _unverified_kid(token)
         key = self._public.get(kid)
         if key is None and time.monotonic() - self._loaded_at > RELOAD_INTERVAL:
@@ -131,7 +136,7 @@ class KeyRing:
 
     def jwks(self) -> dict[str, Any]:
         """The public keys as a JWK Set."""
-        self._ensure_loaded()
+        self.ensure_loaded()
         return dict(KeySet(list(self._public.values())).as_dict(private=False))
 
     def reload(self) -> None:

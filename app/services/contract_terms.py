@@ -134,6 +134,8 @@ def contract_terms(
     if description:
         terms["dataset"]["description"] = description[:1000]
     terms.update({k: v for k, v in offer.template_terms.items() if k not in NODE_ONLY_TERMS})
+    if "api" in terms:  # the record API of this agreement on this node
+        terms["api"] = {**terms["api"], "base_url": f"{base_url}/data/v1/agreements/{agreement_id}"}
     pricing = template_pricing(offer)
     if pricing is not None:
         terms["pricing"] = pricing

@@ -24,7 +24,7 @@ from ..models.base import utcnow
 from ..schemas.contracts import AggregationTerms, ApiTerms, OfferIn, PricingPlan
 from . import grading
 from .actors import Actor, require_active_org, require_role
-from .dataset_bundles import dataset_iri
+from .dataset_bundles import Bundle, dataset_iri, load_bundles
 from .datasets import get_dataset
 
 #: The node's delivery modes as the contract templates name them.
@@ -113,6 +113,30 @@ def list_offers(
     if active_only or not owner:
         query = query.where(Offer.status == OfferStatus.ACTIVE.value)
     return list(session.exec(query.order_by(col(Offer.created_at), col(Offer.id))))
+
+
+def offered_datasets(
+    session: Session, *, offset: int = 0, limit: int | None = None, dataset_id: str | None = None
+) -> list[tuple[Bundle, list[Offer]]]:
+    """Published datasets with active offers, in order of publication, each with those offers."""
+    active = select(Offer.dataset_id).where(Offer.status == OfferStatus.ACTIVE.value)
+    query = select(Dataset).where(
+        Dataset.status == DatasetStatus.PUBLISHED.value,
+        col(Dataset.grade).in_([grade for grade in grading.ORDER if grading.listable(grade)]),
+        col(Dataset.id).in_(active),
+    )
+    if dataset_id is not None:
+        query = query.where(Dataset.id == dataset_id)
+    query = query.order_by(col(Dataset.published_at), col(Dataset.id)).offset(offset)
+    rows = list(session.exec(query if limit is None else query.limit(limit)))
+    by_dataset: dict[str, list[Offer]] = {row.id: [] for row in rows}
+    for offer in session.exec(
+        select(Offer)
+        .where(col(Offer.dataset_id).in_(list(by_dataset)), Offer.status == OfferStatus.ACTIVE.value)
+        .order_by(col(Offer.created_at), col(Offer.id))
+    ):
+        by_dataset[offer.dataset_id].append(offer)
+    return [(bundle, by_dataset[bundle.dataset.id]) for bundle in load_bundles(session, rows)]
 
 
 def offered(dataset: Dataset) -> bool:

@@ -1,0 +1,167 @@
+"""The shapes the demo's catalog is written in, and the EU vocabularies its metadata uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+AUTH = "http://publications.europa.eu/resource/authority/"
+CSV = f"{AUTH}file-type/CSV"
+JSON = f"{AUTH}file-type/JSON"
+CC_BY = f"{AUTH}licence/CC_BY_4_0"
+ODC_BY = f"{AUTH}licence/ODC_BY"
+PUBLIC = f"{AUTH}access-right/PUBLIC"
+RESTRICTED = f"{AUTH}access-right/RESTRICTED"
+NON_PUBLIC = f"{AUTH}access-right/NON_PUBLIC"
+CHINA = f"{AUTH}country/CHN"
+GERMANY = f"{AUTH}country/DEU"
+NETHERLANDS = f"{AUTH}country/NLD"
+LANGUAGES = [f"{AUTH}language/ENG", f"{AUTH}language/ZHO"]
+
+#: Cities by their GeoNames IRI, beside the country they are in.
+SHENZHEN = "https://sws.geonames.org/1795565/"
+HAMBURG = "https://sws.geonames.org/2911298/"
+DUISBURG = "https://sws.geonames.org/2934691/"
+
+
+def themes(*codes: str) -> list[str]:
+    """EU data themes by code (TRAN, ENVI, HEAL, ...)."""
+    return [f"{AUTH}data-theme/{code}" for code in codes]
+
+
+def frequency(code: str) -> str:
+    """An EU frequency by code (HOURLY, DAILY, WEEKLY, MONTHLY, ...)."""
+    return f"{AUTH}frequency/{code}"
+
+
+@dataclass(frozen=True)
+class Dist:
+    """A distribution of a demo dataset and, if its bytes are stored on the node, the file in ``data/``."""
+
+    metadata: dict[str, Any]
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A demo dataset: who lists it, its DCAT-AP metadata, its distributions and what it is derived from."""
+
+    key: str
+    provider: str
+    steward: str
+    metadata: dict[str, Any]
+    distributions: tuple[Dist, ...]
+    lineage: tuple[tuple[str, int], ...] = ()
+    publish: bool = True
+
+
+@dataclass(frozen=True)
+class OfferSpec:
+    """An offer on a demo dataset, as its provider's steward writes it."""
+
+    key: str
+    dataset: str
+    steward: str
+    terms: dict[str, Any]
+    window_years: int | None = None  # open for requests from the start of this year for so many years
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move in an access request after the consumer asks: who acts, and how."""
+
+    action: str  # approve, counter_offer, decline, sign, suspend
+    by: str  # the acting user's email
+    reason: str | None = None
+    validity_days: int | None = None
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """A consumer's access request and the moves that bring it to the state the demo shows."""
+
+    consumer: str  # the buyer's email
+    offer: str
+    purpose: str
+    note: str
+    steps: tuple[Step, ...] = field(default_factory=tuple)
+    validity_days: int | None = None
+
+
+def csv_file(
+    file: str,
+    title: tuple[str, str],
+    description: tuple[str, str],
+    *,
+    page: str,
+    licence: str,
+) -> Dist:
+    """A CSV distribution whose bytes the node stores; ``page`` is the provider's page for it."""
+    return Dist(
+        {
+            "title": {"en": title[0], "zh": title[1]},
+            "description": {"en": description[0], "zh": description[1]},
+            "access_url": page,
+            "format": CSV,
+            "media_type": "text/csv",
+            "licence": licence,
+        },
+        file,
+    )
+
+
+def api(
+    title: tuple[str, str], description: tuple[str, str], *, endpoint: str, licence: str | None = None
+) -> Dist:
+    """A distribution served by the provider's own API (no stored bytes)."""
+    return Dist(
+        {
+            "title": {"en": title[0], "zh": title[1]},
+            "description": {"en": description[0], "zh": description[1]},
+            "access_url": endpoint,
+            "format": JSON,
+            "media_type": "application/json",
+            **({"licence": licence} if licence else {}),
+        }
+    )
+
+
+def describe(
+    *,
+    title: tuple[str, str],
+    description: tuple[str, str],
+    keywords: tuple[list[str], list[str]],
+    grade: str,
+    data_themes: list[str],
+    contact: dict[str, str],
+    licence: str,
+    access_rights: str,
+    spatial: list[str],
+    temporal: tuple[str, str | None],
+    update: str,
+    issued: str,
+    landing_page: str,
+    personal_info: str = "none",
+    **more: Any,
+) -> dict[str, Any]:
+    """A dataset's DCAT-AP metadata in English and Chinese, in the shape ``DatasetCreate`` takes."""
+    start, end = temporal
+    return {
+        "title": {"en": title[0], "zh": title[1]},
+        "description": {"en": description[0], "zh": description[1]},
+        "keywords": {"en": keywords[0], "zh": keywords[1]},
+        "grade": grade,
+        "personal_info": personal_info,
+        "themes": data_themes,
+        "contact_point": contact,
+        "licence": licence,
+        "access_rights": access_rights,
+        "spatial": spatial,
+        "temporal": {"start": start, **({"end": end} if end else {})},
+        "frequency": frequency(update),
+        "issued": issued,
+        "landing_page": landing_page,
+        "languages": LANGUAGES,
+        "version": "1.0",
+        **more,
+    }
