@@ -11,7 +11,16 @@ bp = Blueprint(
 
 def init_app(app):  # type: ignore[no-untyped-def]
     """Mount the pages."""
-    from . import account, auth, feeds, home, listings, review  # noqa: F401 - registers the views
+    from . import (  # noqa: F401 - registers the views
+        account,
+        auth,
+        contract_pages,
+        feeds,
+        home,
+        listings,
+        offer_forms,
+        review,
+    )
 
     app.register_blueprint(bp)
 

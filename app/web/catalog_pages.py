@@ -196,7 +196,6 @@ def dataset_page(dataset_id: str) -> Any:
         "approval": "the provider and the operator agree"
         if row.grade == "important"
         else "the provider agrees",
-        "offers": [],  # offers arrive with the marketplace; the block is ready to list them
         "feeds": _feed_links("web.dataset_as", dataset_id=row.id) if public else [],
     }
     return _negotiated(_render("catalog/dataset.html", **context))

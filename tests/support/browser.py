@@ -71,9 +71,13 @@ def live_server(app: Flask, http_server: BaseWSGIServer) -> Iterator[LiveServer]
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """Debian's Chromium, headless; a missing browser fails the test, since ``make test`` installs it."""
+    """Debian's Chromium, headless; a missing browser fails the test, since ``make test`` installs it.
+
+    One per test module that binds it, closed when the module ends: Playwright's sync API runs one
+    instance at a time, and each module binding the fixture would otherwise start its own for the session.
+    """
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             f"{CHROMIUM} is missing: install Debian's chromium package "
