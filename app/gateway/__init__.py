@@ -1,71 +1,153 @@
-"""The data plane at /data: every call shows a data:read token bound to one agreement in force.
+"""The data plane at /data: what an agreement in force allows, in the mode its grade allows, metered.
 
-Here, a consumer reads what its agreement covers; downloads, record pages and aggregate queries build on
-the same check.
+| endpoint | delivers |
+|---|---|
+| `GET /data/v1/agreements/<id>` | what the agreement lets the caller fetch (not metered) |
+| `GET …/distributions/<dist>/file` | the stored file, streamed, with `Range` requests |
+| `GET …/distributions/<dist>/records` | records (`page`, `per_page`, `format`), masked as offered |
+| `POST …/distributions/<dist>/aggregate` | a restricted aggregate query ("usable but not visible") |
+
+Every call passes the gate (`gate.py`): token, agreement, policy, quota; every delivery writes exactly
+one usage event, committed before the data is sent, and honours `Idempotency-Key`.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
+from sqlalchemy import event
 
+from ..db import EXTENSION as DB_EXTENSION
 from ..db import get_session
 from ..errors import Problem
 from ..extensions import csrf
-from ..node import contract_context
-from ..oauth.resource import authenticate, insufficient_scope
-from ..services import agreements, offers
-from ..services.actors import Actor
+from ..services import metering
+from ..services.agreements import CHANGED
+from . import gate
+from .snapshots import SnapshotCache
+from .tables import Tables, is_tabular
 
-bp = Blueprint("gateway", __name__, url_prefix="/data")
-
-DATA_READ = "data:read"
+bp = Blueprint("gateway", __name__, url_prefix="/data/v1")
+TABLES = "dxnode.tables"
+MAX_PER_PAGE = 1000
 
 
 def init_app(app: Flask) -> None:
-    """Mount the data plane."""
+    """Mount the data plane, with its per-process caches."""
+    sessions = app.extensions[DB_EXTENSION]
+    cache = SnapshotCache(
+        sessions.kw["bind"], Path(app.config["STORAGE_PATH"]), float(app.config["REVOCATION_POLL"])
+    )
+    app.extensions[gate.CACHE] = cache
+    app.extensions[TABLES] = Tables()
+
+    def _drop_changed(session: Any) -> None:
+        changed = session.info.pop(CHANGED, None)
+        if changed:
+            cache.drop(changed)
+
+    event.listen(sessions, "after_commit", _drop_changed)
+    event.listen(sessions, "after_soft_rollback", lambda session, _tx: session.info.pop(CHANGED, None))
     csrf.exempt(bp)
     app.register_blueprint(bp)
 
 
-def agreement_in_force(agreement_id: str) -> tuple[Actor, Any]:
-    """The caller and the agreement its token serves, refused unless both are good for this call."""
-    actor = authenticate("data")
-    if DATA_READ not in actor.scopes:
-        raise insufficient_scope([DATA_READ])
-    if actor.agreement_id != agreement_id:
-        raise Problem(403, "the token serves another agreement", slug="wrong-agreement")
-    session = get_session()
-    agreement = session.get(agreements.Agreement, agreement_id)
-    if agreement is None or agreement.consumer_org_id != actor.org_id:
-        raise Problem(404, f"agreement {agreement_id!r} does not exist or is not yours", slug="not-found")
-    agreements.expire_if_due(session, agreement, contract_context())
-    if agreement.status != "active":
-        raise Problem(
-            403,
-            f"the agreement is {agreement.status}: {agreement.status_reason}",
-            slug=f"agreement-{agreement.status}",
-        )
-    return actor, agreement
-
-
-@bp.get("/v1/agreements/<agreement_id>")
+@bp.get("/agreements/<agreement_id>")
 def agreement_access(agreement_id: str) -> Any:
-    """What the agreement lets the caller fetch: the dataset's distributions, the modes and the term."""
-    _, agreement = agreement_in_force(agreement_id)
+    """What the agreement lets the caller fetch: distributions, modes, uses left, the term (not metered)."""
+    passed = gate.enter(agreement_id, next(iter(_modes(agreement_id))))
+    snapshot = passed.snapshot
     base = current_app.config["BASE_URL"]
-    distributions = offers.distributions(get_session(), agreement.dataset_id)
+    counter = metering.counter(get_session(), agreement_id)
+    root = f"{base}/data/v1/agreements/{snapshot.id}/distributions"
     return jsonify(
         {
-            "agreement": agreement.id,
-            "dataset": f"{base}/dataset/{agreement.dataset_id}",
-            "purpose": agreement.purpose,
-            "delivery_modes": list(agreement.delivery_modes),
-            "valid_until": agreement.valid_until.isoformat().replace("+00:00", "Z"),
+            "agreement": snapshot.id,
+            "dataset": f"{base}/dataset/{snapshot.dataset_id}",
+            "purpose": snapshot.purpose,
+            "delivery_modes": sorted(snapshot.delivery_modes),
+            "valid_until": snapshot.valid_until.isoformat().replace("+00:00", "Z"),
+            "uses": {"used": counter.used if counter else 0, "limit": counter.max_uses if counter else None},
             "distributions": [
-                {"id": d.id, "title": d.title, "media_type": d.media_type, "byte_size": d.byte_size}
-                for d in distributions
+                {
+                    "id": f.id,
+                    "media_type": f.media_type,
+                    "byte_size": f.byte_size,
+                    "file": f"{root}/{f.id}/file" if f.path else None,
+                    "records": f"{root}/{f.id}/records" if is_tabular(f) else None,
+                }
+                for f in snapshot.files.values()
             ],
         }
     )
+
+
+@bp.get("/agreements/<agreement_id>/distributions/<distribution_id>/file")
+def download(agreement_id: str, distribution_id: str) -> Response:
+    """The stored file, streamed; a `Range` request is metered by the bytes it asks for."""
+    passed = gate.enter(agreement_id, "download")
+    file = gate.file_of(passed, distribution_id)
+    if file.path is None or not file.path.exists():
+        raise Problem(404, "this distribution has no file stored on the node", slug="no-file")
+    size = file.path.stat().st_size
+    requested = request.range
+    span = requested.range_for_length(size) if requested is not None else None
+    if requested is not None and span is None:
+        return send_file(file.path, mimetype=file.media_type, conditional=True)  # 416, nothing delivered
+    length = span[1] - span[0] if span else size
+    gate.meter(passed, passed.delivery(file, size=length))
+    response = send_file(
+        file.path,
+        mimetype=file.media_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=f"{distribution_id}{file.path.suffix}",
+        conditional=True,
+        etag=file.checksum or True,
+        max_age=0,
+    )
+    return _replay_header(response, passed)
+
+
+@bp.get("/agreements/<agreement_id>/distributions/<distribution_id>/records")
+def records(agreement_id: str, distribution_id: str) -> Response:
+    """A page of records (JSON or CSV), with the offer's masked fields replaced by `***`."""
+    passed = gate.enter(agreement_id, "records")
+    file = gate.file_of(passed, distribution_id)
+    number, size, fmt = _paging()
+    if not is_tabular(file):
+        raise Problem(
+            409, "records are served from CSV or Parquet files stored on the node", slug="not-tabular"
+        )
+    tables: Tables = current_app.extensions[TABLES]
+    page = tables.page(file, number, size, fmt, passed.snapshot.masked_fields)
+    gate.meter(passed, passed.delivery(file, records=page.records, size=len(page.body)))
+    response = Response(page.body, mimetype=page.media_type)
+    response.headers["X-Total-Count"] = str(page.total)
+    return _replay_header(response, passed)
+
+
+def _paging() -> tuple[int, int, str]:
+    try:
+        number = int(request.args.get("page", "1"))
+        size = int(request.args.get("per_page", "100"))
+    except ValueError:
+        raise Problem(400, "page and per_page are whole numbers", slug="invalid-input") from None
+    if number < 1 or not 1 <= size <= MAX_PER_PAGE:
+        raise Problem(400, f"page is 1 or more; per_page is 1 to {MAX_PER_PAGE}", slug="invalid-input")
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise Problem(400, "format is json or csv", slug="invalid-input")
+    return number, size, fmt
+
+
+def _modes(agreement_id: str) -> frozenset[str]:
+    snapshot = gate.snapshots().get(agreement_id)
+    return snapshot.delivery_modes if snapshot and snapshot.delivery_modes else frozenset({"records"})
+
+
+def _replay_header(response: Response, passed: gate.Pass) -> Response:
+    if passed.key:
+        response.headers["Idempotent-Replayed"] = "true" if passed.replayed is not None else "false"
+    return response

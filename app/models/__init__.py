@@ -24,10 +24,12 @@ from .contracts import (
     Offer,
     OfferStatus,
 )
+from .metering import AccessRefusal, QuotaCounter, UsageEvent
 from .oauth import AccessTokenRecord, AuthorizationCode, OAuthClient, RefreshToken, SigningKey
 from .parties import Organization, OrgKind, OrgStatus, Role, User
 
 __all__ = [
+    "AccessRefusal",
     "AccessTokenRecord",
     "Agreement",
     "AgreementSignature",
@@ -53,9 +55,11 @@ __all__ = [
     "OrgKind",
     "OrgStatus",
     "Organization",
+    "QuotaCounter",
     "RefreshToken",
     "Role",
     "SigningKey",
+    "UsageEvent",
     "User",
     "metadata",
 ]

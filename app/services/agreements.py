@@ -39,6 +39,13 @@ from .revocation import revoke_access_tokens
 
 A = AgreementStatus
 JWS_TYPE = "dxnode-agreement+jws"
+CHANGED = "dxnode.changed_agreements"
+"""Session key: ids of agreements changed in the transaction, for caches to drop when it commits."""
+
+
+def touched(session: Session, agreement: Agreement) -> None:
+    """Note that an agreement changed, so the data plane's cached copy is dropped at commit."""
+    session.info.setdefault(CHANGED, set()).add(agreement.id)
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,7 @@ def change(
     before = agreement.status
     agreement.status, agreement.status_reason, agreement.updated_at = step.target.value, reason, ctx.now()
     session.add(agreement)
+    touched(session, agreement)
     if step.target is A.SUSPENDED:
         revoke_tokens(session, agreement.id)
     _event(session, agreement, name, before, actor, side, reason, ctx)
@@ -154,6 +162,7 @@ def end(
     agreement.status, agreement.status_reason = status.value, reason
     agreement.ended_at = agreement.updated_at = ctx.now()
     session.add(agreement)
+    touched(session, agreement)
     revoke_tokens(session, agreement.id)
     _event(
         session, agreement, "expire" if status is A.EXPIRED else "terminate", before, actor, side, reason, ctx

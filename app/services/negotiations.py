@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..models import Role as MemberRole
 from ..schemas.contracts import NegotiationIn
-from . import agreements, contract_events
+from . import agreements, contract_events, metering
 from .actors import Actor, current_roles, require_role
 from .contract_context import NodeContext
 from .contract_terms import contract_terms
@@ -334,6 +334,8 @@ def finalize(session: Session, negotiation: Negotiation, agreement: Agreement, c
         ctx.now(),
     )
     session.add(agreement)
+    agreements.touched(session, agreement)
+    metering.open_counter(session, agreement.id, agreement.policy)
     _event(session, negotiation, "agreement in force", "pending", "active", None, "node", None, agreement.id)
 
 

@@ -357,8 +357,11 @@ def _policy(
         constraints.append(_one_or_any("spatial", countries))
     if data.recipients:
         constraints.append(_one_or_any("recipient", [party_iri(r) for r in data.recipients]))
-    if data.max_uses is not None:
-        constraints.append(_typed("count", "lteq", str(data.max_uses), "xsd:integer"))
+    max_uses = data.max_uses
+    if max_uses is None and data.template == "aggregate-query-only":
+        max_uses = (data.aggregation or _default_aggregation()).query_budget  # the contract's query budget
+    if max_uses is not None:
+        constraints.append(_typed("count", "lteq", str(max_uses), "xsd:integer"))
     if data.available_from is not None:
         constraints.append(_typed("dateTime", "gteq", _xsd(data.available_from), "xsd:dateTime"))
     if data.available_until is not None:

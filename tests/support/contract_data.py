@@ -60,3 +60,43 @@ def request_access(
         headers=bearer(token),
         json={"offer_id": offer_id, "purpose": purpose, **extra},
     )
+
+
+def sample_csv(rows: int = 60) -> bytes:
+    """A small table: an id, a person's name (to be masked), a district and an amount."""
+    districts = ["Futian", "Luohu", "Nanshan", "Bao'an"]
+    lines = ["id,name,district,amount"]
+    lines += [f"{i},Person {i},{districts[i % 4]},{100 + i * 7}" for i in range(1, rows + 1)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def agreement_in_force(
+    flow: Any, provider: Any, consumer: Any, *, data: bytes | None = None, **offer: Any
+) -> dict[str, Any]:
+    """A general-2 dataset with a stored CSV file, an offer on it, and the consumer's signed agreement.
+
+    Returns the agreement JSON with `distribution_id` and `dataset_id` added.
+    """
+    ptoken = flow.token(provider, PROVIDER_SCOPES)
+    ctoken = flow.token(consumer, CONSUMER_SCOPES)
+    dataset_id = published_dataset(flow, provider, ptoken, grade="general-2")
+    dataset = flow.http.get(f"/api/v1/datasets/{dataset_id}").get_json()
+    distribution_id = dataset["distributions"][0]["id"]
+    uploaded = flow.http.put(
+        f"/api/v1/distributions/{distribution_id}/file",
+        headers={**bearer(ptoken), "Content-Type": "text/csv"},
+        data=data if data is not None else sample_csv(),
+    )
+    assert uploaded.status_code == 200, uploaded.get_json()
+    made = create_offer(flow, ptoken, dataset_id, **offer)
+    negotiation = request_access(flow, ctoken, made["id"]).get_json()
+    if negotiation["state"] == "REQUESTED":
+        flow.http.post(f"/api/v1/negotiations/{negotiation['id']}/approve", headers=bearer(ptoken), json={})
+    signed = flow.http.post(f"/api/v1/negotiations/{negotiation['id']}/sign", headers=bearer(ctoken), json={})
+    assert signed.status_code == 200, signed.get_json()
+    return {**signed.get_json(), "distribution_id": distribution_id, "dataset_id": dataset_id}
+
+
+def data_token(flow: Any, consumer: Any, agreement_id: str) -> str:
+    """A data:read token for the agreement."""
+    return str(flow.token(consumer, "data:read", agreement=agreement_id))
