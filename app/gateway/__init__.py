@@ -13,11 +13,14 @@ one usage event, committed before the data is sent, and honours `Idempotency-Key
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
 from sqlalchemy import event
+
+from aggregates import AggregateQuery, QueryError, QueryPolicy, SourceError, run_query
 
 from ..db import EXTENSION as DB_EXTENSION
 from ..db import get_session
@@ -126,6 +129,48 @@ def records(agreement_id: str, distribution_id: str) -> Response:
     response = Response(page.body, mimetype=page.media_type)
     response.headers["X-Total-Count"] = str(page.total)
     return _replay_header(response, passed)
+
+
+@bp.post("/agreements/<agreement_id>/distributions/<distribution_id>/aggregate")
+def aggregate(agreement_id: str, distribution_id: str) -> Response:
+    """Run a restricted aggregate query; only groups of at least the offer's minimum size are released."""
+    passed = gate.enter(agreement_id, "aggregate")
+    file = gate.file_of(passed, distribution_id)
+    if not is_tabular(file) or file.path is None:
+        raise Problem(
+            409, "aggregate queries run over CSV or Parquet files stored on the node", slug="not-tabular"
+        )
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise Problem(400, "send the query as a JSON object", slug="invalid-input")
+    snapshot = passed.snapshot
+    rules = QueryPolicy(
+        columns=snapshot.columns,
+        functions=snapshot.functions,
+        min_group_size=snapshot.min_group_size,
+        max_groups=snapshot.max_groups,
+    )
+    try:
+        result = run_query(file.path, file.media_type or "", AggregateQuery.from_json(payload), rules)
+    except QueryError as refused:
+        gate.refuse(passed, "query-refused", refused.reason, 422, refused.field or "query")
+    except SourceError as broken:
+        raise Problem(
+            409, f"the distribution's file cannot be queried: {broken}", slug="not-queryable"
+        ) from None
+    body = json.dumps(
+        {
+            "groups": result.groups,
+            "suppressed_groups": result.suppressed_groups,
+            "rows_considered": result.rows_considered,
+            "min_group_size": snapshot.min_group_size,
+            "explanation": list(result.explanation),
+        },
+        ensure_ascii=False,
+        default=str,
+    ).encode()
+    gate.meter(passed, passed.delivery(file, records=len(result.groups), size=len(body)))
+    return _replay_header(Response(body, mimetype="application/json"), passed)
 
 
 def _paging() -> tuple[int, int, str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from flask import current_app, request
 
@@ -156,9 +157,21 @@ def file_of(passed: Pass, distribution_id: str) -> FileRef:
     return file
 
 
+def refuse(passed: Pass, slug: str, detail: str, status: int, field: str | None = None) -> NoReturn:
+    """Refuse a call that passed the gate (a query that would reveal too much), keeping the refusal."""
+    errors = [{"field": field, "reason": detail}] if field else []
+    _refuse(passed.actor, passed.snapshot, slug, detail, passed.at, status=status, errors=errors)
+
+
 def _refuse(
-    actor: Actor, snapshot: Snapshot, slug: str, detail: str, at: datetime, status: int = 403
-) -> None:
+    actor: Actor,
+    snapshot: Snapshot,
+    slug: str,
+    detail: str,
+    at: datetime,
+    status: int = 403,
+    errors: list[dict[str, str]] | None = None,
+) -> NoReturn:
     metering.refuse(
         get_session(),
         agreement_id=snapshot.id,
@@ -169,7 +182,7 @@ def _refuse(
         request=_request_line(),
         at=at,
     )
-    raise Problem(status, detail, slug=slug)
+    raise Problem(status, detail, slug=slug, errors=errors or ())
 
 
 def _policy_slug(explanation: tuple[str, ...]) -> str:
