@@ -61,10 +61,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the JSON API, the pages and the health checks."""
-    from . import api, dsp_api, gateway, health, web
+    """Mount the JSON API, the pages, the health checks and the metrics."""
+    from . import api, dsp_api, gateway, health, metrics, web
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
     api.init_app(app)
     gateway.init_app(app)
     dsp_api.init_app(app)

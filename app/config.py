@@ -47,6 +47,11 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         "deliver Dataspace Protocol messages to callback addresses on loopback or private networks",
     ),
     "LOG_LEVEL": ("INFO", "Python logging level"),
+    "METRICS_TOKEN": (
+        None,
+        "bearer token Prometheus must send to read `/metrics`; unset, `/metrics` is open "
+        "(loopback deployments)",
+    ),
     "INSTANCE_PATH": (
         None,
         "folder for the embedded database, the development secret and demo credentials "

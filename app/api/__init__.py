@@ -11,7 +11,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def init_app(app: Flask) -> None:
     """Mount the API and its OpenAPI document."""
-    from . import contracts, datasets, organizations  # noqa: F401 - registers the views
+    from . import contracts, datasets, organizations, usage  # noqa: F401 - registers the views
     from .openapi import build_document
 
     csrf.exempt(bp)  # bearer tokens, not cookies: no cross-site request can carry them

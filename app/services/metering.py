@@ -76,7 +76,8 @@ def consume(session: Session, agreement_id: str, units: int, now: datetime) -> N
         update(QuotaCounter)
         .where(
             col(QuotaCounter.agreement_id) == agreement_id,
-            col(QuotaCounter.max_uses).is_(None) | (col(QuotaCounter.used) + units <= col(QuotaCounter.max_uses)),
+            col(QuotaCounter.max_uses).is_(None)
+            | (col(QuotaCounter.used) + units <= col(QuotaCounter.max_uses)),
         )
         .values(used=col(QuotaCounter.used) + units, updated_at=now)
     )

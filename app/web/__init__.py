@@ -20,6 +20,7 @@ def init_app(app):  # type: ignore[no-untyped-def]
         listings,
         offer_forms,
         review,
+        usage_pages,
     )
 
     app.register_blueprint(bp)
