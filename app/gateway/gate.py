@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime
-from typing import NoReturn
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
 
 from flask import current_app, request
 
-from policy import Request, evaluate
+from policy import Duration, Request, evaluate
+from policy.values import add_duration
 
 from ..db import get_session
 from ..errors import Problem
@@ -36,6 +37,7 @@ DATA_READ = "data:read"
 CACHE = "dxnode.agreement_snapshots"
 ACTIONS = {"download": "read", "records": "read", "aggregate": "aggregate"}
 KEY_HEADER = "Idempotency-Key"
+DECISION_TTL = timedelta(seconds=60)
 
 
 @dataclass
@@ -103,23 +105,11 @@ def enter(agreement_id: str, mode: str) -> Pass:
             at,
         )
     if mode not in snapshot.delivery_modes:
-        allowed = ", ".join(sorted(snapshot.delivery_modes))
-        _refuse(actor, snapshot, "mode-not-allowed", f"the agreement delivers by {allowed}, not {mode}", at)
-    decision = evaluate(
-        snapshot.policy,
-        Request(
-            action=ACTIONS[mode],
-            time=at,
-            assignee=party_iri(snapshot.consumer_org_id),
-            target=snapshot.policy.target,
-            purpose=purpose,
-            agreement_start=snapshot.valid_from,
-            spatial=snapshot.consumer_jurisdiction,
-            recipient=party_iri(snapshot.consumer_org_id),
-        ),
-    )
-    if not decision.allowed:
-        _refuse(actor, snapshot, _policy_slug(decision.explanation), "; ".join(decision.explanation), at)
+        modes = ", ".join(sorted(snapshot.delivery_modes))
+        _refuse(actor, snapshot, "mode-not-allowed", f"the agreement delivers by {modes}, not {mode}", at)
+    permitted, explanation = decide(snapshot, ACTIONS[mode], purpose, at)
+    if not permitted:
+        _refuse(actor, snapshot, _policy_slug(explanation), "; ".join(explanation), at)
     key = request.headers.get(KEY_HEADER)
     if key is not None and not 0 < len(key) <= 200:
         raise Problem(400, f"{KEY_HEADER} must be 1 to 200 characters", slug="invalid-idempotency-key")
@@ -145,6 +135,54 @@ def meter(passed: Pass, delivery: metering.Delivery) -> None:
         _refuse(passed.actor, passed.snapshot, "quota-exhausted", str(exhausted), passed.at, status=429)
     if event is None:  # a concurrent retry with the same key was counted first
         passed.replayed = metering.replay(session, passed.snapshot.id, passed.key or "")
+
+
+def decide(snapshot: Snapshot, action: str, purpose: str, at: datetime) -> tuple[bool, tuple[str, ...]]:
+    """The agreement's ODRL policy for this action and purpose now, with its explanation.
+
+    A decision is kept until the next moment a `dateTime` or `elapsedTime` constraint of the policy can
+    change it (at most a minute), so repeated calls cost a lookup rather than an evaluation.
+    """
+    cached = snapshot.decisions.get((action, purpose))
+    if cached is not None and at < cached[0]:
+        return cached[1], cached[2]
+    decision = evaluate(
+        snapshot.policy,
+        Request(
+            action=action,
+            time=at,
+            assignee=party_iri(snapshot.consumer_org_id),
+            target=snapshot.policy.target,
+            purpose=purpose,
+            agreement_start=snapshot.valid_from,
+            spatial=snapshot.consumer_jurisdiction,
+            recipient=party_iri(snapshot.consumer_org_id),
+        ),
+    )
+    until = min([at + DECISION_TTL, *(moment for moment in _boundaries(snapshot) if moment > at)])
+    snapshot.decisions[(action, purpose)] = (until, decision.allowed, decision.explanation)
+    return decision.allowed, decision.explanation
+
+
+def _boundaries(snapshot: Snapshot) -> list[datetime]:
+    """The moments at which the policy's time constraints change their answer."""
+    moments: list[datetime] = []
+
+    def visit(constraint: Any) -> None:
+        for part in getattr(constraint, "constraints", ()):
+            visit(part)
+        left = getattr(constraint, "left_operand", None)
+        right = getattr(constraint, "right_operand", None)
+        if left == "dateTime" and isinstance(right, datetime):
+            moments.extend((right, right + timedelta(microseconds=1)))
+        elif left == "elapsedTime" and isinstance(right, Duration):
+            end = add_duration(snapshot.valid_from, right)
+            moments.extend((end, end + timedelta(microseconds=1)))
+
+    for rule in (*snapshot.policy.permissions, *snapshot.policy.prohibitions):
+        for constraint in rule.constraints:
+            visit(constraint)
+    return moments
 
 
 def file_of(passed: Pass, distribution_id: str) -> FileRef:

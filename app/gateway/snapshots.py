@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,10 @@ class Snapshot:
     min_group_size: int
     max_groups: int
     files: dict[str, FileRef]
+    decisions: dict[tuple[str, str], tuple[datetime, bool, tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Policy decisions by (action, purpose), each good until the next time the policy's answer can change."""
 
 
 class SnapshotCache:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from ..models import AccessRefusal, QuotaCounter, UsageEvent
+from ..models.base import new_id
 
 
 @dataclass(frozen=True)
@@ -70,18 +71,26 @@ def open_counter(session: Session, agreement_id: str, policy: Mapping[str, Any])
     return counter
 
 
-def consume(session: Session, agreement_id: str, units: int, now: datetime) -> None:
-    """Take `units` uses from the agreement's quota, atomically, or raise QuotaExhausted."""
-    statement = (
-        update(QuotaCounter)
-        .where(
-            col(QuotaCounter.agreement_id) == agreement_id,
-            col(QuotaCounter.max_uses).is_(None)
-            | (col(QuotaCounter.used) + units <= col(QuotaCounter.max_uses)),
-        )
-        .values(used=col(QuotaCounter.used) + units, updated_at=now)
+_COUNTERS = QuotaCounter.__table__  # type: ignore[attr-defined]
+_EVENTS = UsageEvent.__table__  # type: ignore[attr-defined]
+_CONSUME = (
+    update(_COUNTERS)
+    .where(
+        _COUNTERS.c.agreement_id == bindparam("agreement"),
+        _COUNTERS.c.max_uses.is_(None) | (_COUNTERS.c.used + bindparam("units") <= _COUNTERS.c.max_uses),
     )
-    if session.execute(statement).rowcount == 1:  # type: ignore[attr-defined]
+    .values(used=_COUNTERS.c.used + bindparam("units"), updated_at=bindparam("now"))
+)
+_RECORD = insert(_EVENTS)
+
+
+def consume(session: Session, agreement_id: str, units: int, now: datetime) -> None:
+    """Take `units` uses from the agreement's quota, atomically, or raise QuotaExhausted.
+
+    One conditional UPDATE (SQLAlchemy Core, compiled once): the hot path of every data call.
+    """
+    result = session.connection().execute(_CONSUME, {"agreement": agreement_id, "units": units, "now": now})
+    if result.rowcount == 1:
         return
     counter = session.get(QuotaCounter, agreement_id)
     if counter is None:  # agreements made before metering: count from now on, without a limit
@@ -91,50 +100,52 @@ def consume(session: Session, agreement_id: str, units: int, now: datetime) -> N
     raise QuotaExhausted(counter.used, counter.max_uses or 0)
 
 
-def record(
-    session: Session, delivery: Delivery, *, at: datetime, key: str | None, duration_ms: int
-) -> UsageEvent:
-    """Append the usage event of a delivery (in the caller's transaction)."""
-    event = UsageEvent(
-        agreement_id=delivery.agreement_id,
-        dataset_id=delivery.dataset_id,
-        distribution_id=delivery.distribution_id,
-        consumer_org_id=delivery.consumer_org_id,
-        provider_org_id=delivery.provider_org_id,
-        client_id=delivery.client_id,
-        mode=delivery.mode,
-        units=delivery.units,
-        records=delivery.records,
-        bytes=delivery.bytes,
-        purpose=delivery.purpose,
-        idempotency_key=key,
-        request=delivery.request[:1000],
-        at=at,
-        day=at.date(),
-        duration_ms=duration_ms,
+def record(session: Session, delivery: Delivery, *, at: datetime, key: str | None, duration_ms: int) -> str:
+    """Append the usage event of a delivery (in the caller's transaction); returns its id."""
+    event_id = new_id()
+    session.connection().execute(
+        _RECORD,
+        {
+            "id": event_id,
+            "agreement_id": delivery.agreement_id,
+            "dataset_id": delivery.dataset_id,
+            "distribution_id": delivery.distribution_id,
+            "consumer_org_id": delivery.consumer_org_id,
+            "provider_org_id": delivery.provider_org_id,
+            "client_id": delivery.client_id,
+            "mode": delivery.mode,
+            "units": delivery.units,
+            "records": delivery.records,
+            "bytes": delivery.bytes,
+            "purpose": delivery.purpose,
+            "idempotency_key": key,
+            "request": delivery.request[:1000],
+            "at": at,
+            "day": at.date(),
+            "duration_ms": duration_ms,
+        },
     )
-    session.add(event)
-    return event
+    return event_id
 
 
 def meter(
     session: Session, delivery: Delivery, *, at: datetime, key: str | None, duration_ms: int
-) -> UsageEvent | None:
-    """Consume quota and record the event, then commit: before the data is sent.
+) -> str | None:
+    """Consume quota and record the event, then commit: before the data is sent; the event's id.
 
     Returns None when a concurrent request with the same idempotency key committed first (the caller
     then replays that request's delivery without counting it again).
     """
     consume(session, delivery.agreement_id, delivery.units, at)
-    event = record(session, delivery, at=at, key=key, duration_ms=duration_ms)
     try:
+        event_id = record(session, delivery, at=at, key=key, duration_ms=duration_ms)
         session.commit()
     except IntegrityError:
         session.rollback()
         if key is None:
             raise
         return None
-    return event
+    return event_id
 
 
 def replay(session: Session, agreement_id: str, key: str) -> UsageEvent | None:
