@@ -78,7 +78,7 @@ def keep_changes() -> None:
 
 def _commit_unit_of_work(response: Response) -> Response:
     session = g.get("db_session")
-    if session is not None:
+    if session is not None and session.in_transaction():
         if response.status_code < 400 or g.get("db_keep_changes"):
             session.commit()
         else:

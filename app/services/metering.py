@@ -8,12 +8,13 @@ data leaves the node; a retry with the same `Idempotency-Key` finds the event an
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+import psycopg
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -37,6 +38,10 @@ class Delivery:
     records: int = 0
     bytes: int = 0
     units: int = 1
+
+
+#: A second event with the same idempotency key, as SQLAlchemy or either driver reports it.
+_UNIQUE_VIOLATIONS = (IntegrityError, sqlite3.IntegrityError, psycopg.errors.UniqueViolation)
 
 
 class QuotaExhausted(Exception):
@@ -71,26 +76,64 @@ def open_counter(session: Session, agreement_id: str, policy: Mapping[str, Any])
     return counter
 
 
-_COUNTERS = QuotaCounter.__table__  # type: ignore[attr-defined]
-_EVENTS = UsageEvent.__table__  # type: ignore[attr-defined]
 _CONSUME = (
-    update(_COUNTERS)
-    .where(
-        _COUNTERS.c.agreement_id == bindparam("agreement"),
-        _COUNTERS.c.max_uses.is_(None) | (_COUNTERS.c.used + bindparam("units") <= _COUNTERS.c.max_uses),
-    )
-    .values(used=_COUNTERS.c.used + bindparam("units"), updated_at=bindparam("now"))
+    "UPDATE quota_counter SET used = used + {n}, updated_at = {now} WHERE agreement_id = {agreement}"
+    " AND (max_uses IS NULL OR used + {n} <= max_uses)"
 )
-_RECORD = insert(_EVENTS)
+_RECORD = (
+    "INSERT INTO usage_event (id, agreement_id, dataset_id, distribution_id, consumer_org_id,"
+    " provider_org_id, client_id, mode, units, records, bytes, purpose, idempotency_key, request, at, day,"
+    " duration_ms) VALUES ({values})"
+)
+_RECORD_FIELDS = 17
+
+
+class _Statements:
+    """The two statements of the hot path, in the driver's own parameter style, with its value formats.
+
+    They go straight to the DB-API cursor of the session's connection (inside its transaction): the
+    statements are fixed, so SQLAlchemy's compilation and result machinery would only add time to every
+    data call. Values are always bound parameters.
+    """
+
+    def __init__(self, paramstyle: str, sqlite: bool) -> None:
+        mark = "?" if paramstyle == "qmark" else "%s"
+        self.consume = _CONSUME.format(n=mark, now=mark, agreement=mark)
+        self.record = _RECORD.format(values=", ".join([mark] * _RECORD_FIELDS))
+        self.sqlite = sqlite
+
+    def moment(self, value: datetime) -> Any:
+        """A timestamp as UTCDateTime stores it: naive UTC text on SQLite, aware on PostgreSQL."""
+        if self.sqlite:
+            return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value
+
+    def day(self, value: date) -> Any:
+        return value.isoformat() if self.sqlite else value
+
+
+_STATEMENTS: dict[str, _Statements] = {}
+
+
+def _statements(session: Session) -> tuple[Any, _Statements]:
+    connection = session.connection()
+    dialect = connection.dialect
+    statements = _STATEMENTS.get(dialect.name)
+    if statements is None:
+        statements = _STATEMENTS[dialect.name] = _Statements(dialect.paramstyle, dialect.name == "sqlite")
+    return connection.connection.driver_connection, statements
 
 
 def consume(session: Session, agreement_id: str, units: int, now: datetime) -> None:
     """Take `units` uses from the agreement's quota, atomically, or raise QuotaExhausted.
 
-    One conditional UPDATE (SQLAlchemy Core, compiled once): the hot path of every data call.
+    One conditional UPDATE: the limit is checked and the use counted in the same statement, so no two
+    concurrent calls can both take the last use.
     """
-    result = session.connection().execute(_CONSUME, {"agreement": agreement_id, "units": units, "now": now})
-    if result.rowcount == 1:
+    driver, statements = _statements(session)
+    cursor = driver.cursor()
+    cursor.execute(statements.consume, (units, statements.moment(now), agreement_id, units))
+    if cursor.rowcount == 1:
         return
     counter = session.get(QuotaCounter, agreement_id)
     if counter is None:  # agreements made before metering: count from now on, without a limit
@@ -102,28 +145,29 @@ def consume(session: Session, agreement_id: str, units: int, now: datetime) -> N
 
 def record(session: Session, delivery: Delivery, *, at: datetime, key: str | None, duration_ms: int) -> str:
     """Append the usage event of a delivery (in the caller's transaction); returns its id."""
+    driver, statements = _statements(session)
     event_id = new_id()
-    session.connection().execute(
-        _RECORD,
-        {
-            "id": event_id,
-            "agreement_id": delivery.agreement_id,
-            "dataset_id": delivery.dataset_id,
-            "distribution_id": delivery.distribution_id,
-            "consumer_org_id": delivery.consumer_org_id,
-            "provider_org_id": delivery.provider_org_id,
-            "client_id": delivery.client_id,
-            "mode": delivery.mode,
-            "units": delivery.units,
-            "records": delivery.records,
-            "bytes": delivery.bytes,
-            "purpose": delivery.purpose,
-            "idempotency_key": key,
-            "request": delivery.request[:1000],
-            "at": at,
-            "day": at.date(),
-            "duration_ms": duration_ms,
-        },
+    driver.cursor().execute(
+        statements.record,
+        (
+            event_id,
+            delivery.agreement_id,
+            delivery.dataset_id,
+            delivery.distribution_id,
+            delivery.consumer_org_id,
+            delivery.provider_org_id,
+            delivery.client_id,
+            delivery.mode,
+            delivery.units,
+            delivery.records,
+            delivery.bytes,
+            delivery.purpose,
+            key,
+            delivery.request[:1000],
+            statements.moment(at),
+            statements.day(at.date()),
+            duration_ms,
+        ),
     )
     return event_id
 
@@ -140,7 +184,7 @@ def meter(
     try:
         event_id = record(session, delivery, at=at, key=key, duration_ms=duration_ms)
         session.commit()
-    except IntegrityError:
+    except _UNIQUE_VIOLATIONS:
         session.rollback()
         if key is None:
             raise
