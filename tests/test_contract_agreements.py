@@ -22,26 +22,10 @@ from .support.actions import bearer
 from .support.contract_data import (
     CONSUMER_SCOPES,
     OPERATOR_SCOPES,
-    PROVIDER_SCOPES,
     create_offer,
     published_dataset,
     request_access,
 )
-
-
-@pytest.fixture
-def ptoken(flow, provider):
-    return flow.token(provider, PROVIDER_SCOPES)
-
-
-@pytest.fixture
-def ctoken(flow, consumer):
-    return flow.token(consumer, CONSUMER_SCOPES)
-
-
-@pytest.fixture
-def otoken(flow, operator):
-    return flow.token(operator, "contracts:write org:read operator")
 
 
 @pytest.fixture

@@ -13,27 +13,10 @@ from app.models.base import utcnow
 from .support.actions import bearer
 from .support.contract_data import (
     CONSUMER_SCOPES,
-    OPERATOR_SCOPES,
-    PROVIDER_SCOPES,
     create_offer,
     published_dataset,
     request_access,
 )
-
-
-@pytest.fixture
-def ptoken(flow, provider):
-    return flow.token(provider, PROVIDER_SCOPES)
-
-
-@pytest.fixture
-def ctoken(flow, consumer):
-    return flow.token(consumer, CONSUMER_SCOPES)
-
-
-@pytest.fixture
-def otoken(flow, operator):
-    return flow.token(operator, OPERATOR_SCOPES)
 
 
 @pytest.fixture

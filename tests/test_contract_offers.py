@@ -8,22 +8,11 @@ from .support.actions import bearer
 from .support.catalog_data import create_dataset
 from .support.contract_data import (
     CONSUMER_SCOPES,
-    OPERATOR_SCOPES,
     PROVIDER_SCOPES,
     create_offer,
     offer_payload,
     published_dataset,
 )
-
-
-@pytest.fixture
-def ptoken(flow, provider):
-    return flow.token(provider, PROVIDER_SCOPES)
-
-
-@pytest.fixture
-def otoken(flow, operator):
-    return flow.token(operator, OPERATOR_SCOPES)
 
 
 def _offer(flow, token, dataset_id, **overrides):

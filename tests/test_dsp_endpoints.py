@@ -31,7 +31,7 @@ from dsp import (
 from .conftest import BASE_URL
 from .support.actions import bearer
 from .support.catalog_data import create_dataset
-from .support.contract_data import CONSUMER_SCOPES, PROVIDER_SCOPES, create_offer, published_dataset
+from .support.contract_data import CONSUMER_SCOPES, create_offer, published_dataset
 from .support.dsp_consumer import RemoteConsumerFake
 
 DSP = "/dsp/2025-1"
@@ -48,16 +48,6 @@ def remote_consumer() -> Iterator[RemoteConsumerFake]:
     fake = RemoteConsumerFake().start()
     yield fake
     fake.stop()
-
-
-@pytest.fixture
-def ptoken(flow, provider):
-    return flow.token(provider, PROVIDER_SCOPES)
-
-
-@pytest.fixture
-def ctoken(flow, consumer):
-    return flow.token(consumer, CONSUMER_SCOPES)
 
 
 @pytest.fixture

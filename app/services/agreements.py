@@ -35,6 +35,7 @@ from ..models import Role as MemberRole
 from . import contract_events
 from .actors import Actor, current_roles, require_role
 from .contract_context import NodeContext
+from .contract_sides import listing, side_of
 from .revocation import revoke_access_tokens
 
 A = AgreementStatus
@@ -90,15 +91,9 @@ def list_agreements(
     session: Session, actor: Actor, role: str, ctx: NodeContext, status: str | None = None
 ) -> list[Agreement]:
     """My agreements as consumer or provider, or (operator) every agreement."""
-    query = select(Agreement)
-    if role == "operator":
-        if not actor.is_operator:
-            raise forbidden("only the operator sees every agreement")
-    elif actor.org_id is None:
+    query = listing(Agreement, actor, role, "agreement")
+    if query is None:
         return []
-    else:
-        column = Agreement.consumer_org_id if role == "consumer" else Agreement.provider_org_id
-        query = query.where(column == actor.org_id)
     rows = list(session.exec(query.order_by(col(Agreement.created_at).desc(), col(Agreement.id))))
     for agreement in rows:
         expire_if_due(session, agreement, ctx)
@@ -297,17 +292,6 @@ def to_output(session: Session, agreement: Agreement) -> dict[str, Any]:
 def history(session: Session, agreement: Agreement) -> list[ContractEvent]:
     """Everything that happened to the negotiation and the agreement, in order."""
     return contract_events.history(session, agreement.negotiation_id)
-
-
-def side_of(actor: Actor, agreement: Agreement) -> str | None:
-    """Which side the actor is on: consumer, provider, operator, or None."""
-    if actor.org_id == agreement.consumer_org_id:
-        return "consumer"
-    if actor.org_id == agreement.provider_org_id:
-        return "provider"
-    if actor.is_operator:
-        return "operator"
-    return None
 
 
 def _signatures(session: Session, agreement: Agreement) -> list[AgreementSignature]:

@@ -39,6 +39,7 @@ from ..schemas.contracts import NegotiationIn
 from . import agreements, contract_events, metering
 from .actors import Actor, current_roles, require_role
 from .contract_context import NodeContext
+from .contract_sides import listing, side_of
 from .contract_terms import contract_terms
 from .offers import offered, party_iri
 
@@ -161,7 +162,7 @@ def check_policy(offer: Offer, consumer: Organization, purpose: str, ctx: NodeCo
 def get_negotiation(session: Session, actor: Actor, negotiation_id: str, ctx: NodeContext) -> Negotiation:
     """A negotiation the actor takes part in (or oversees), expired first if its deadline has passed."""
     negotiation = session.get(Negotiation, negotiation_id)
-    if negotiation is None or _side(actor, negotiation) is None:
+    if negotiation is None or side_of(actor, negotiation) is None:
         raise not_found("negotiation", negotiation_id)
     _expire_if_due(session, negotiation, ctx)
     return negotiation
@@ -171,15 +172,9 @@ def list_negotiations(
     session: Session, actor: Actor, role: str, ctx: NodeContext, state: str | None = None
 ) -> list[Negotiation]:
     """Requests I made (consumer), requests to me (provider), or every request (operator)."""
-    query = select(Negotiation)
-    if role == "operator":
-        if not actor.is_operator:
-            raise forbidden("only the operator sees every request")
-    elif actor.org_id is None:
+    query = listing(Negotiation, actor, role, "request")
+    if query is None:
         return []
-    else:
-        column = Negotiation.consumer_org_id if role == "consumer" else Negotiation.provider_org_id
-        query = query.where(column == actor.org_id)
     rows = list(session.exec(query.order_by(col(Negotiation.updated_at).desc(), col(Negotiation.id))))
     for negotiation in rows:
         _expire_if_due(session, negotiation, ctx)
@@ -392,11 +387,6 @@ def to_output(session: Session, negotiation: Negotiation, actor: Actor | None = 
     }
 
 
-def side_of(actor: Actor, negotiation: Negotiation) -> str | None:
-    """Which side the actor is on: consumer, provider, operator, or None."""
-    return _side(actor, negotiation)
-
-
 # -- the steps -----------------------------------------------------------------------------------------
 
 
@@ -586,19 +576,9 @@ def _approved(negotiation: Negotiation) -> bool:
     return provider_ok and operator_ok
 
 
-def _side(actor: Actor, negotiation: Negotiation) -> str | None:
-    if actor.org_id == negotiation.consumer_org_id:
-        return "consumer"
-    if actor.org_id == negotiation.provider_org_id:
-        return "provider"
-    if actor.is_operator:
-        return "operator"
-    return None
-
-
 def _acting_side(session: Session, actor: Actor, negotiation: Negotiation, sides: tuple[str, ...]) -> str:
     """The side the actor acts for, if it is one of `sides` and the actor holds a role for it."""
-    side = _side(actor, negotiation)
+    side = side_of(actor, negotiation)
     if side not in sides:
         who = " or ".join(f"the {s}" for s in sides)
         raise forbidden(f"only {who} may do this")

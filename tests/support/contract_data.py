@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from .actions import bearer
 from .catalog_data import create_dataset
 
@@ -100,3 +102,21 @@ def agreement_in_force(
 def data_token(flow: Any, consumer: Any, agreement_id: str) -> str:
     """A data:read token for the agreement."""
     return str(flow.token(consumer, "data:read", agreement=agreement_id))
+
+
+@pytest.fixture
+def ptoken(flow: Any, provider: Any) -> str:
+    """The provider's token for offers and answering requests."""
+    return str(flow.token(provider, PROVIDER_SCOPES))
+
+
+@pytest.fixture
+def ctoken(flow: Any, consumer: Any) -> str:
+    """The consumer's token for requesting access and signing."""
+    return str(flow.token(consumer, CONSUMER_SCOPES))
+
+
+@pytest.fixture
+def otoken(flow: Any, operator: Any) -> str:
+    """The operator's token for reviews and approvals."""
+    return str(flow.token(operator, OPERATOR_SCOPES))
