@@ -1,13 +1,16 @@
-"""The demo marketplace: parties, catalog, offers and access requests, loaded once, into a demo node only."""
+"""The demo marketplace: parties, catalog, offers, access requests and ten days of use, loaded once, into a
+demo node only."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyoxigraph as ox
 import pytest
 from sqlmodel import func, select
@@ -15,6 +18,7 @@ from sqlmodel import func, select
 from app.db import get_session
 from app.demo.offers import OFFERS
 from app.models import (
+    AccessRefusal,
     Agreement,
     AgreementSignature,
     Dataset,
@@ -24,15 +28,21 @@ from app.models import (
     Negotiation,
     Offer,
     Organization,
+    QuotaCounter,
+    UsageEvent,
 )
 from app.services import agreement_checks, grading
 from catalog.validate import validate
+
+from .support.actions import bearer
 
 DATA = Path(__file__).resolve().parents[1] / "app" / "demo" / "data"
 DCAT_DATASET = ox.NamedNode("http://www.w3.org/ns/dcat#Dataset")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PROVIDERS = {"Shenzhen Municipal Open Data Bureau", "Northwind Logistics", "Qianhai Mobility Data Co."}
 CONSUMERS = {"Lumen Analytics", "Atlas Mutual Insurance"}
+PARQUET = "application/vnd.apache.parquet"
+PARQUET_FORMAT = "http://publications.europa.eu/resource/authority/file-type/PARQUET"
 
 
 @pytest.fixture
@@ -88,7 +98,10 @@ def test_the_catalog_spans_every_grade_with_stored_files_and_a_derived_product(l
         content = (storage / dist.storage_key).read_bytes()
         assert dist.checksum_sha256 == hashlib.sha256(content).hexdigest()
         assert dist.byte_size == len(content)
-    shipped = {hashlib.sha256(path.read_bytes()).hexdigest() for path in DATA.glob("*.csv")}
+    shipped = {
+        hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in [*DATA.glob("*.csv"), *DATA.glob("*.parquet")]
+    }
     assert {d.checksum_sha256 for d in stored} == shipped
 
     (product_id,) = {link.dataset_id for link in links}
@@ -98,6 +111,39 @@ def test_the_catalog_spans_every_grade_with_stored_files_and_a_derived_product(l
     assert len({d.org_id for d in inputs}) == 3
     assert all(link.weight > 0 for link in links)
     assert all(grading.at_least_as_strict(product.grade, d.grade) for d in inputs)
+
+
+def test_parquet_copies_are_stored_beside_their_csv_files_and_can_be_read(load, app):
+    load()
+    with app.app_context():
+        grade = {d.id: d.grade for d in _all(Dataset)}
+        distributions = _all(Distribution)
+    storage = Path(app.config["STORAGE_PATH"])
+    parquet = [d for d in distributions if d.media_type == PARQUET]
+    assert len(parquet) >= 3
+    assert any(grade[d.dataset_id] in ("important", "general-4") for d in parquet)
+    shipped = {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in DATA.glob("*.parquet")}
+    for dist in parquet:
+        assert dist.format == PARQUET_FORMAT
+        path = storage / dist.storage_key
+        assert dist.checksum_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert dist.byte_size == path.stat().st_size
+        (original,) = [
+            d for d in distributions if d.dataset_id == dist.dataset_id and d.media_type == "text/csv"
+        ]
+        source = shipped[dist.checksum_sha256].with_suffix(".csv")
+        assert original.checksum_sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
+        with duckdb.connect() as connection:
+            counts = connection.execute(
+                "SELECT (SELECT count(*) FROM read_parquet(?)), (SELECT count(*) FROM read_csv(?))",
+                [str(path), str(source)],
+            ).fetchall()[0]
+            missing = connection.execute(
+                "SELECT count(*) FROM (SELECT * FROM read_csv(?) EXCEPT ALL SELECT * FROM read_parquet(?))",
+                [str(source), str(path)],
+            ).fetchall()[0][0]
+        assert counts[0] > 0
+        assert (counts[0], missing) == (counts[1], 0), f"{source.name} and its Parquet copy differ"
 
 
 def test_the_catalog_feed_lists_the_published_datasets_and_never_the_core_one(load, app, client):
@@ -213,11 +259,181 @@ def test_access_requests_stand_in_every_state(load, app):
         assert all(problem is None for _, problem in checks), checks
 
 
+def _credentials(app: Any) -> dict[str, Any]:
+    return dict(json.loads((Path(app.instance_path) / "demo-credentials.json").read_text()))
+
+
+def _client_of(credentials: dict[str, Any], org_id: str) -> dict[str, Any]:
+    """The demo client of an organisation, with its secret."""
+    (org,) = [org for org in credentials["organizations"] if org["id"] == org_id]
+    return dict(org["clients"][0])
+
+
+def _token(flow: Any, client: dict[str, Any], scope: str, **extra: str) -> str:
+    response = flow.http.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": client["client_id"],
+            "client_secret": client["client_secret"],
+            "scope": scope,
+            **extra,
+        },
+    )
+    assert response.status_code == 200, response.get_json()
+    return str(response.get_json()["access_token"])
+
+
+def test_agreements_in_force_were_used_over_ten_days_within_their_terms_and_limits(load, app):
+    load()
+    now = datetime.now(UTC)
+    with app.app_context():
+        agreements = {a.id: a for a in _all(Agreement)}
+        events = _all(UsageEvent)
+        counters = {c.agreement_id: c for c in _all(QuotaCounter)}
+        refusals = _all(AccessRefusal)
+    clients = {org["id"]: org["clients"][0]["client_id"] for org in _credentials(app)["organizations"]}
+    in_force = {a.id for a in agreements.values() if a.status in ("active", "suspended")}
+    days: dict[str, set[Any]] = defaultdict(set)
+    units: Counter[str] = Counter()
+    for event in events:
+        agreement = agreements[event.agreement_id]
+        last = agreement.updated_at if agreement.status == "suspended" else now
+        assert agreement.valid_from <= event.at < last, "used outside its term, or while suspended"
+        assert now - event.at < timedelta(days=11)
+        assert event.day == event.at.date()
+        assert event.mode in agreement.delivery_modes
+        assert event.purpose == agreement.purpose
+        assert event.client_id == clients[agreement.consumer_org_id]
+        parties = (agreement.dataset_id, agreement.consumer_org_id, agreement.provider_org_id)
+        assert (event.dataset_id, event.consumer_org_id, event.provider_org_id) == parties
+        method = "POST" if event.mode == "aggregate" else "GET"
+        path = f"/data/v1/agreements/{agreement.id}/distributions/{event.distribution_id}/"
+        assert event.request.startswith(f"{method} {path}")
+        assert event.bytes > 0
+        assert (event.records > 0) == (event.mode != "download")
+        days[agreement.id].add(event.day)
+        units[agreement.id] += event.units
+    assert {e.mode for e in events} == {"download", "records", "aggregate"}
+    assert len({e.idempotency_key for e in events} - {None}) == len(events)
+    assert set(days) == in_force
+    assert sum(len(d) >= 5 for d in days.values()) >= 5
+    for agreement_id in in_force:
+        counter = counters[agreement_id]
+        assert counter.used == units[agreement_id]
+        assert counter.max_uses is None or counter.used <= counter.max_uses
+    assert any(c.used == c.max_uses for c in counters.values()), "no agreement has used up its limit"
+
+    reasons = Counter(r.reason for r in refusals)
+    refused = {
+        "quota-exhausted",
+        "purpose-not-allowed",
+        "agreement-suspended",
+        "query-refused",
+        "mode-not-allowed",
+    }
+    assert set(reasons) == refused
+    assert {r.agreement_id for r in refusals} <= in_force
+    (exhausted,) = [r for r in refusals if r.reason == "quota-exhausted"]
+    assert counters[exhausted.agreement_id].used == counters[exhausted.agreement_id].max_uses
+    assert exhausted.at > max(e.at for e in events if e.agreement_id == exhausted.agreement_id)
+
+
+def test_the_contracts_in_force_were_made_before_their_use(load, app):
+    load()
+    with app.app_context():
+        offers = {o.id: o for o in _all(Offer)}
+        requests = {n.id: n for n in _all(Negotiation)}
+        signed = {s.agreement_id: s.signed_at for s in _all(AgreementSignature) if s.party == "consumer"}
+        first_use: dict[str, datetime] = {}
+        for event in _all(UsageEvent):
+            first_use[event.agreement_id] = min(event.at, first_use.get(event.agreement_id, event.at))
+        in_force = [a for a in _all(Agreement) if a.status in ("active", "suspended")]
+    for agreement in in_force:
+        request = requests[agreement.negotiation_id]
+        made, used = offers[agreement.offer_id].created_at, first_use[agreement.id]
+        assert made < request.created_at < signed[agreement.id] < used
+        assert agreement.valid_from < used
+    assert min(first_use.values()) < datetime.now(UTC) - timedelta(days=9)
+
+
+def test_the_usage_reports_show_the_days_of_use_to_each_consumer(load, app, flow):
+    load()
+    with app.app_context():
+        agreements = [a for a in _all(Agreement) if a.status in ("active", "suspended")]
+        used = {c.agreement_id: c.used for c in _all(QuotaCounter)}
+        refused = Counter(r.agreement_id for r in _all(AccessRefusal))
+    credentials = _credentials(app)
+    first = (datetime.now(UTC) - timedelta(days=12)).date().isoformat()
+    busy = 0
+    for agreement in agreements:
+        token = _token(flow, _client_of(credentials, agreement.consumer_org_id), "usage:read")
+        response = flow.http.get(
+            f"/api/v1/agreements/{agreement.id}/usage?from={first}", headers=bearer(token)
+        )
+        assert response.status_code == 200, response.get_json()
+        report = response.get_json()
+        assert report["totals"]["units"] == report["quota"]["used"] == used[agreement.id]
+        assert report["totals"]["refusals"] == refused[agreement.id]
+        assert sum(day["events"] for day in report["days"]) == report["totals"]["events"] > 0
+        busy += len(report["days"]) >= 5
+    assert busy >= 5
+
+
+def test_the_aggregate_only_agreement_releases_groups_from_its_parquet_file(load, app, flow):
+    load()
+    with app.app_context():
+        grade = {d.id: d.grade for d in _all(Dataset)}
+        (agreement,) = [
+            a
+            for a in _all(Agreement)
+            if a.status == "active" and grade[a.dataset_id] in ("important", "general-4")
+        ]
+        offer = get_session().get(Offer, agreement.offer_id)
+        (parquet,) = [
+            d for d in _all(Distribution) if d.dataset_id == agreement.dataset_id and d.media_type == PARQUET
+        ]
+        used = get_session().get(QuotaCounter, agreement.id).used
+    assert agreement.delivery_modes == ["aggregate"]
+    column = offer.template_terms["columns"][0]
+    smallest = offer.template_terms["aggregation"]["min_group_size"]
+    client = _client_of(_credentials(app), agreement.consumer_org_id)
+    token = _token(flow, client, "data:read", agreement=agreement.id)
+
+    url = f"/data/v1/agreements/{agreement.id}/distributions/{parquet.id}/aggregate"
+    response = flow.http.post(
+        url, headers=bearer(token), json={"group_by": [column], "aggregates": [{"fn": "count"}]}
+    )
+    assert response.status_code == 200, response.get_json()
+    result = response.get_json()
+    assert result["groups"]
+    assert all(group["count"] >= smallest == result["min_group_size"] for group in result["groups"])
+    with app.app_context():
+        assert get_session().get(QuotaCounter, agreement.id).used == used + 1
+        latest = max(_all(UsageEvent), key=lambda e: e.at)
+    assert (latest.agreement_id, latest.distribution_id, latest.client_id) == (
+        agreement.id,
+        parquet.id,
+        client["client_id"],
+    )
+
+
 def _snapshot() -> dict[str, Any]:
     session = get_session()
     counts = {
         model.__name__: session.exec(select(func.count()).select_from(model)).one()
-        for model in (Organization, Dataset, Distribution, Offer, Negotiation, Agreement, AgreementSignature)
+        for model in (
+            Organization,
+            Dataset,
+            Distribution,
+            Offer,
+            Negotiation,
+            Agreement,
+            AgreementSignature,
+            UsageEvent,
+            QuotaCounter,
+            AccessRefusal,
+        )
     }
     return {
         "counts": counts,
@@ -272,6 +488,7 @@ def test_a_lost_credentials_file_starts_the_demo_afresh(load, app):
         after = _snapshot()
         new_files = {d.storage_key for d in _all(Distribution) if d.storage_key}
     assert after["counts"] == before["counts"]
+    assert after["counts"]["UsageEvent"] > 0
     assert not {d[0] for d in after["datasets"]} & {d[0] for d in before["datasets"]}
     storage = Path(app.config["STORAGE_PATH"])
     assert {path.name for path in storage.iterdir()} == new_files

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import col, select
@@ -190,3 +190,13 @@ def test_tokens_for_another_agreement_or_without_the_scope_are_refused(flow, con
         flow.http.get(_url(agreement, "records"), headers=bearer(api_token)).status_code == 401
     )  # wrong audience
     assert flow.http.get(_url(agreement, "records")).status_code == 401
+
+
+def test_timestamps_with_offsets_are_served_in_utc(flow, provider, consumer):
+    table = b"station,measured_at,pm25\nA,2026-01-01T08:00:00+08:00,35\nB,2026-01-01T09:00:00+08:00,41\n"
+    timed = agreement_in_force(flow, provider, consumer, data=table)
+    token = data_token(flow, consumer, timed["id"])
+    page = flow.http.get(_url(timed, "records"), headers=bearer(token))
+    assert page.status_code == 200, page.get_json()
+    first = page.get_json()["records"][0]
+    assert datetime.fromisoformat(first["measured_at"]) == datetime(2026, 1, 1, 0, 0, tzinfo=UTC)

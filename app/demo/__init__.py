@@ -1,8 +1,9 @@
 """The demo marketplace that ``make run`` loads, so a new node has something real to show.
 
 The demo's parties list datasets, make offers and negotiate agreements through the node's services, as
-they would through its pages: a catalog across every grade with stored CSV files, offers in every pricing
-model, and access requests in every state of a negotiation.
+they would through its pages: a catalog across every grade with stored CSV and Parquet files, offers in
+every pricing model, access requests in every state of a negotiation, and ten days of metered use of the
+agreements in force.
 
 Passwords and client secrets are random per installation and written to
 ``instance/demo-credentials.json``; the node keeps only their hashes.
@@ -16,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from ..db import unit_of_work
-from ..models import Dataset, DatasetLineage, Distribution, OAuthClient, Organization, User
+from ..models import AccessRefusal, Dataset, DatasetLineage, Distribution, OAuthClient, Organization, User
+from ..models.base import utcnow
 from ..node import contract_context
 from ..schemas.parties import ClientCreate, OrganizationCreate
 from ..security import random_token
@@ -28,9 +31,10 @@ from ..services.actors import Actor
 from ..services.storage import Storage
 from .cast import Cast
 from .catalog import load_catalog
-from .contracts import make_requests
+from .contracts import earliest, make_requests
 from .offers import make_offers
 from .organizations import CLIENT_REDIRECT_URI, ORGANIZATIONS
+from .usage import record_usage
 
 CREDENTIALS_FILE = "demo-credentials.json"
 
@@ -62,30 +66,39 @@ def load() -> tuple[Path, bool]:
             return path, False
         old_files = _clear(session) if existing else []  # credentials lost: start the demo afresh
         credentials = _create(session)
-        _create_marketplace(session)
+        offer_ids = _create_marketplace(session)
     storage = Storage(Path(current_app.config["STORAGE_PATH"]))
     for key in old_files:  # once the new demo is committed
         storage.delete(key)
+    # Metering commits every call on its own, as on the data plane: the marketplace is committed first.
+    # Should this step fail, the credentials are not written and the next load starts afresh.
+    with unit_of_work() as session:
+        record_usage(session, offer_ids, utcnow())
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(credentials, indent=2, ensure_ascii=False))
     os.chmod(path, 0o600)
     return path, True
 
 
-def _create_marketplace(session: Session) -> None:
-    """The catalog, the offers and the access requests, made by the demo's people."""
+def _create_marketplace(session: Session) -> dict[str, str]:
+    """The catalog, the offers and the access requests, made by the demo's people; the offer ids by key."""
     config = current_app.config
     base = config["BASE_URL"]
     ctx = contract_context()
     cast = Cast.load(session)
     storage = Storage(Path(config["STORAGE_PATH"]))
     dataset_ids = load_catalog(session, cast, storage, int(config["UPLOAD_MAX_BYTES"]), base)
-    offer_ids = make_offers(session, cast, dataset_ids, ctx.now(), base)
+    offer_ids = make_offers(session, cast, dataset_ids, earliest(ctx.now()), base)
     make_requests(session, cast, offer_ids, ctx)
+    return offer_ids
 
 
 def _clear(session: Session) -> list[str]:
-    """Remove the demo's organisations and all they own (derived products first); their stored files' keys."""
+    """Remove the demo's organisations and all they own (derived products first); their stored files' keys.
+
+    Usage events and quota counters go with their agreements; refusals name their consumer without a key.
+    """
+    session.exec(delete(AccessRefusal))  # the node holds only demo parties (checked by the caller)
     keys = [str(key) for key in session.exec(select(Distribution.storage_key)) if key is not None]
     derived = select(DatasetLineage.dataset_id)
     for dataset in session.exec(select(Dataset).where(col(Dataset.id).in_(derived))):

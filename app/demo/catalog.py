@@ -33,9 +33,10 @@ def load_catalog(
         stored = datasets.bundle(session, dataset).distributions
         for dist, spec in zip(stored, listing.distributions, strict=True):
             if spec.file is not None:
+                media_type = spec.metadata["media_type"]
                 with (DATA / spec.file).open("rb") as stream:
                     datasets.store_distribution_file(
-                        session, steward, dist.id, stream, "text/csv", storage, max_bytes, base_url
+                        session, steward, dist.id, stream, media_type, storage, max_bytes, base_url
                     )
         if listing.publish:
             dataset = dataset_status.transition(session, steward, dataset.id, "submit", None, base_url)

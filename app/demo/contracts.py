@@ -1,6 +1,14 @@
-"""The demo's access requests, each played up to the state the demo shows, as its parties would play it."""
+"""The demo's access requests, each played up to the state the demo shows, as its parties would play it.
+
+The agreements in force were made weeks before the demo is loaded, so that the ten days of use the demo
+shows fall within their terms: their requests are played on the node's clock set back to their day, the
+later steps a few hours apart. The requests still open are made when the demo is loaded.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -17,6 +25,7 @@ LUMEN = "analyst@lumen-analytics.example.cn"
 LUMEN_ADMIN = "admin@lumen-analytics.example.cn"
 ATLAS = "admin@atlas-mutual.example.de"
 OPERATOR = "review@exchange.example.org"
+STEP_GAP = timedelta(hours=3)
 
 REQUESTS: tuple[RequestSpec, ...] = (
     # In force: automatic approvals, signed by the consumer and countersigned by the node.
@@ -26,6 +35,7 @@ REQUESTS: tuple[RequestSpec, ...] = (
         "Publishing neighbourhood air-quality dashboards",
         "Hourly readings feed the public dashboards we build for district governments.",
         (Step("sign", LUMEN),),
+        days_ago=40,
     ),
     RequestSpec(
         ATLAS,
@@ -33,6 +43,7 @@ REQUESTS: tuple[RequestSpec, ...] = (
         "climate risk assessment",
         "Air-quality extremes enter our property and health risk models for the Pearl River Delta.",
         (Step("sign", ATLAS),),
+        days_ago=33,
     ),
     RequestSpec(
         ATLAS,
@@ -40,6 +51,7 @@ REQUESTS: tuple[RequestSpec, ...] = (
         "Marine cargo insurance exposure analysis",
         "Monthly terminal volumes calibrate our accumulation of cargo risk per port.",
         (Step("sign", ATLAS),),
+        days_ago=26,
     ),
     RequestSpec(
         ATLAS,
@@ -47,6 +59,7 @@ REQUESTS: tuple[RequestSpec, ...] = (
         "insurance pricing",
         "Corridor volumes and punctuality price our transit and delay covers.",
         (Step("sign", ATLAS),),
+        days_ago=19,
     ),
     # In force after the provider's approval: the derived product, and a charging feed later suspended.
     RequestSpec(
@@ -55,6 +68,7 @@ REQUESTS: tuple[RequestSpec, ...] = (
         "sustainability reporting",
         "District indices for the sustainability reports of two property developers.",
         (Step("approve", QH), Step("sign", LUMEN_ADMIN)),
+        days_ago=16,
     ),
     RequestSpec(
         LUMEN,
@@ -68,8 +82,10 @@ REQUESTS: tuple[RequestSpec, ...] = (
                 "suspend",
                 QH,
                 "The invoice for the first month is 30 days overdue; access resumes on payment.",
+                days_ago=0,
             ),
         ),
+        days_ago=64,
     ),
     # Important data: aggregate queries approved by the provider and by the exchange.
     RequestSpec(
@@ -78,6 +94,7 @@ REQUESTS: tuple[RequestSpec, ...] = (
         "infrastructure resilience planning",
         "Zone-level pressure statistics for the municipal resilience plan we prepare under contract.",
         (Step("approve", SZ), Step("approve", OPERATOR), Step("sign", LUMEN_ADMIN)),
+        days_ago=12,
     ),
     # Waiting for the provider.
     RequestSpec(
@@ -136,8 +153,14 @@ REQUESTS: tuple[RequestSpec, ...] = (
 )
 
 
+def earliest(now: datetime) -> datetime:
+    """When the first demo request is made."""
+    return now - timedelta(days=max(spec.days_ago for spec in REQUESTS))
+
+
 def make_requests(session: Session, cast: Cast, offer_ids: dict[str, str], ctx: NodeContext) -> list[str]:
-    """Play every demo request; the negotiation ids in order."""
+    """Play every demo request on its day; the negotiation ids in order."""
+    now = ctx.now()
     played = []
     for spec in REQUESTS:
         request = NegotiationIn(
@@ -146,11 +169,25 @@ def make_requests(session: Session, cast: Cast, offer_ids: dict[str, str], ctx: 
             purpose_note=spec.note,
             validity_days=spec.validity_days,
         )
-        negotiation = negotiations.request_access(session, cast.actor(spec.consumer), request, ctx)
+        moment = now - timedelta(days=spec.days_ago) if spec.days_ago else None
+        negotiation = negotiations.request_access(
+            session, cast.actor(spec.consumer), request, _at(ctx, moment)
+        )
+        if moment is not None:  # the node stamps a new row with its running clock
+            negotiation.created_at = moment
         for step in spec.steps:
-            _play(session, cast, negotiation, step, ctx)
+            if step.days_ago is not None:
+                moment = now - timedelta(days=step.days_ago) if step.days_ago else None
+            elif moment is not None:
+                moment += STEP_GAP
+            _play(session, cast, negotiation, step, _at(ctx, moment))
         played.append(negotiation.id)
     return played
+
+
+def _at(ctx: NodeContext, moment: datetime | None) -> NodeContext:
+    """The node's context with its clock stopped at `moment`; None keeps the running clock."""
+    return ctx if moment is None else replace(ctx, now=lambda: moment)
 
 
 def _play(session: Session, cast: Cast, negotiation: Negotiation, step: Step, ctx: NodeContext) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -16,6 +16,8 @@ SZ, NW, QH = shenzhen.STEWARD, northwind.STEWARD, qianhai.STEWARD
 
 #: The template of the record-API offers.
 API_TEMPLATE = "api-subscription"
+#: The offers were made a week before the first request.
+OFFERED_BEFORE = timedelta(days=7)
 
 
 def open_data(dataset: str, modes: list[str], attribution: str | None = None) -> OfferSpec:
@@ -132,7 +134,7 @@ OFFERS: tuple[OfferSpec, ...] = (
             "approval": "automatic",
             "cross_border": True,
             "jurisdictions": ["DE", "NL", "CN"],
-            "max_uses": 500,
+            "max_uses": 20,
         },
         window_years=2,
     ),
@@ -270,16 +272,17 @@ OFFERS: tuple[OfferSpec, ...] = (
 
 
 def make_offers(
-    session: Session, cast: Cast, dataset_ids: dict[str, str], now: datetime, base_url: str
+    session: Session, cast: Cast, dataset_ids: dict[str, str], first_request: datetime, base_url: str
 ) -> dict[str, str]:
-    """Make every demo offer as its provider's steward; their ids by offer key."""
+    """Make every demo offer as its provider's steward, a week before the first request; their ids by key."""
     ids: dict[str, str] = {}
     for spec in OFFERS:
         terms = dict(spec.terms)
         if spec.window_years is not None:
-            opens = datetime(now.year, 1, 1, tzinfo=UTC)
+            year = first_request.year
+            opens = datetime(year, 1, 1, tzinfo=UTC)
             terms["available_from"] = opens
-            terms["available_until"] = opens.replace(year=now.year + spec.window_years)
+            terms["available_until"] = opens.replace(year=year + spec.window_years)
         offer = offers.create_offer(
             session,
             cast.actor(spec.steward),
@@ -287,5 +290,6 @@ def make_offers(
             OfferIn.model_validate(terms),
             base_url,
         )
+        offer.created_at = first_request - OFFERED_BEFORE  # the node stamps a new row with its running clock
         ids[spec.key] = offer.id
     return ids

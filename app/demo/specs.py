@@ -8,6 +8,7 @@ from typing import Any
 AUTH = "http://publications.europa.eu/resource/authority/"
 CSV = f"{AUTH}file-type/CSV"
 JSON = f"{AUTH}file-type/JSON"
+PARQUET = f"{AUTH}file-type/PARQUET"
 CC_BY = f"{AUTH}licence/CC_BY_4_0"
 ODC_BY = f"{AUTH}licence/ODC_BY"
 PUBLIC = f"{AUTH}access-right/PUBLIC"
@@ -63,7 +64,7 @@ class OfferSpec:
     dataset: str
     steward: str
     terms: dict[str, Any]
-    window_years: int | None = None  # open for requests from the start of this year for so many years
+    window_years: int | None = None  # open from the start of the first request's year for so many years
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Step:
     by: str  # the acting user's email
     reason: str | None = None
     validity_days: int | None = None
+    days_ago: int | None = None  # when it happens, if not a few hours after the step before
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,31 @@ class RequestSpec:
     note: str
     steps: tuple[Step, ...] = field(default_factory=tuple)
     validity_days: int | None = None
+    days_ago: int = 0  # made so many days before the demo is loaded
+
+
+@dataclass(frozen=True)
+class Call:
+    """A data-plane request of a consumer's job: its delivery mode, which stored file, what it asks of it."""
+
+    mode: str  # download, records or aggregate
+    source: str = "csv"  # the stored file it reads: csv or parquet
+    page: int = 1
+    per_page: int = 100
+    fmt: str = "json"
+    query: dict[str, Any] | None = None
+    purpose: str | None = None  # an X-Purpose header stating another purpose than the agreed one
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A consumer's job on one agreement: the calls of one run, the days it runs, how often a day."""
+
+    offer: str  # the offer the agreement was made on
+    calls: tuple[Call, ...]
+    days: tuple[int, ...]  # days before the demo is loaded, 0 being that day
+    runs: int = 1
+    hours: tuple[float, float] | None = (6.0, 22.0)  # the UTC hours its runs start in; None: at loading
 
 
 def csv_file(
@@ -97,13 +124,41 @@ def csv_file(
     licence: str,
 ) -> Dist:
     """A CSV distribution whose bytes the node stores; ``page`` is the provider's page for it."""
+    return _stored(file, CSV, "text/csv", title, description, page, licence)
+
+
+def parquet_file(
+    file: str,
+    title: tuple[str, str],
+    description: tuple[str, str],
+    *,
+    page: str,
+    licence: str,
+) -> Dist:
+    """A Parquet copy of a demo CSV file, stored on the node; ``page`` is the provider's page for it.
+
+    The copies were made once with DuckDB and are shipped as files:
+    ``COPY (SELECT * FROM read_csv('x.csv')) TO 'x.parquet' (FORMAT parquet)``.
+    """
+    return _stored(file, PARQUET, "application/vnd.apache.parquet", title, description, page, licence)
+
+
+def _stored(
+    file: str,
+    file_type: str,
+    media_type: str,
+    title: tuple[str, str],
+    description: tuple[str, str],
+    page: str,
+    licence: str,
+) -> Dist:
     return Dist(
         {
             "title": {"en": title[0], "zh": title[1]},
             "description": {"en": description[0], "zh": description[1]},
             "access_url": page,
-            "format": CSV,
-            "media_type": "text/csv",
+            "format": file_type,
+            "media_type": media_type,
             "licence": licence,
         },
         file,

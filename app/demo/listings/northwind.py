@@ -17,6 +17,7 @@ from ..specs import (
     Listing,
     csv_file,
     describe,
+    parquet_file,
     themes,
 )
 
@@ -59,6 +60,16 @@ LISTINGS: tuple[Listing, ...] = (
                 "freight-volumes-weekly.csv",
                 ("Weeks 1 to 26 of 2026", "2026年第1至26周"),
                 ("One row per corridor and ISO week.", "每条走廊每个 ISO 周一行。"),
+                page=f"{SITE}/freight-volumes",
+                licence=TERMS,
+            ),
+            parquet_file(
+                "freight-volumes-weekly.parquet",
+                ("Weeks 1 to 26 of 2026, Parquet", "2026年第1至26周（Parquet 格式）"),
+                (
+                    "The same rows as the CSV file, typed, in Parquet.",
+                    "与 CSV 文件相同的数据行，带类型，Parquet 格式。",
+                ),
                 page=f"{SITE}/freight-volumes",
                 licence=TERMS,
             ),
@@ -173,6 +184,16 @@ LISTINGS: tuple[Listing, ...] = (
                 "driver-fatigue-events.csv",
                 ("Events for aggregate queries", "供聚合查询的事件数据"),
                 ("One row per detected event.", "每个检测到的事件一行。"),
+                page=f"{SITE}/driver-fatigue",
+                licence=TERMS,
+            ),
+            parquet_file(
+                "driver-fatigue-events.parquet",
+                ("Events for aggregate queries, Parquet", "供聚合查询的事件数据（Parquet 格式）"),
+                (
+                    "The same rows as the CSV file, typed, in Parquet.",
+                    "与 CSV 文件相同的数据行，带类型，Parquet 格式。",
+                ),
                 page=f"{SITE}/driver-fatigue",
                 licence=TERMS,
             ),

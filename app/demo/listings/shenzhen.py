@@ -15,6 +15,7 @@ from ..specs import (
     api,
     csv_file,
     describe,
+    parquet_file,
     themes,
 )
 
@@ -58,6 +59,19 @@ LISTINGS: tuple[Listing, ...] = (
                 "air-quality-hourly.csv",
                 ("Validated hourly readings, 10 March 2026", "2026年3月10日逐小时审核数据"),
                 ("One row per station and hour, times in China Standard Time.", "每站每小时一行，北京时间。"),
+                page=f"{SITE}/air-quality-hourly",
+                licence=CC_BY,
+            ),
+            parquet_file(
+                "air-quality-hourly.parquet",
+                (
+                    "Validated hourly readings, 10 March 2026, Parquet",
+                    "2026年3月10日逐小时审核数据（Parquet 格式）",
+                ),
+                (
+                    "The same rows as the CSV file, times as UTC instants.",
+                    "与 CSV 文件相同的数据行，时间为 UTC 时刻。",
+                ),
                 page=f"{SITE}/air-quality-hourly",
                 licence=CC_BY,
             ),
@@ -217,6 +231,16 @@ LISTINGS: tuple[Listing, ...] = (
                 "water-network-telemetry.csv",
                 ("Telemetry for aggregate queries", "供聚合查询的遥测数据"),
                 ("One row per pressure zone and hour.", "每个压力分区每小时一行。"),
+                page=f"{SITE}/water-network-telemetry",
+                licence=TERMS,
+            ),
+            parquet_file(
+                "water-network-telemetry.parquet",
+                ("Telemetry for aggregate queries, Parquet", "供聚合查询的遥测数据（Parquet 格式）"),
+                (
+                    "The same rows as the CSV file, times as UTC instants.",
+                    "与 CSV 文件相同的数据行，时间为 UTC 时刻。",
+                ),
                 page=f"{SITE}/water-network-telemetry",
                 licence=TERMS,
             ),
