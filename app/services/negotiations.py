@@ -199,6 +199,8 @@ def approve(
         if negotiation.provider_approved_at is not None:
             raise Problem(409, "the provider has already approved this request", slug="already-approved")
         negotiation.provider_approved_at, negotiation.provider_approved_by = now, actor.user_id
+    negotiation.updated_at = now
+    session.add(negotiation)
     _event(
         session,
         negotiation,
@@ -211,8 +213,6 @@ def approve(
     )
     if _approved(negotiation):
         _agree(session, negotiation, actor=actor if side == "provider" else None, ctx=ctx)
-    negotiation.updated_at = now
-    session.add(negotiation)
     return negotiation
 
 
