@@ -21,7 +21,6 @@ from contracts_templates import contract_sha256
 from .support.actions import bearer
 from .support.contract_data import (
     CONSUMER_SCOPES,
-    OPERATOR_SCOPES,
     create_offer,
     published_dataset,
     request_access,
@@ -247,7 +246,3 @@ def test_roles_inside_the_organisations_are_checked(flow, agreement, provider, m
     tokens = flow.exchange(provider, flow.code_from(consent), verifier).get_json()
     response = _change(flow, tokens["access_token"], agreement["id"], "suspend", reason="x")
     assert response.status_code == 403
-
-
-def test_operator_scope_constant_is_used(flow, operator):
-    assert flow.client_credentials(operator, OPERATOR_SCOPES).status_code == 200

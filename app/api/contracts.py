@@ -124,30 +124,26 @@ def get_negotiation(actor: Actor, negotiation_id: str) -> dict[str, Any]:
     return _negotiation(row, actor)
 
 
-def _provider_step(summary: str, doc: str, body: Any = ReasonIn) -> Any:
+def _step(scope: str, summary: str, doc: str, body: Any) -> Any:
+    """A step of a negotiation: one side's scope, an optional reason or a term, the request as answer."""
     return operation(
         summary=summary,
         description=doc,
         tag=REQUESTS,
-        scopes=["contracts:write"],
+        scopes=[scope],
         body=body,
         body_optional=body is ReasonIn,
         response=NegotiationOut,
         errors={409},
     )
+
+
+def _provider_step(summary: str, doc: str, body: Any = ReasonIn) -> Any:
+    return _step("contracts:write", summary, doc, body)
 
 
 def _consumer_step(summary: str, doc: str, body: Any = None) -> Any:
-    return operation(
-        summary=summary,
-        description=doc,
-        tag=REQUESTS,
-        scopes=["access:request"],
-        body=body,
-        body_optional=body is ReasonIn,
-        response=NegotiationOut,
-        errors={409},
-    )
+    return _step("access:request", summary, doc, body)
 
 
 @bp.post("/negotiations/<negotiation_id>/approve")
@@ -253,15 +249,7 @@ def get_agreement(actor: Actor, agreement_id: str) -> dict[str, Any]:
 def contract_text(actor: Actor, agreement_id: str) -> Response:
     """The contract as rendered and signed (Markdown); its SHA-256 is in the `Digest`-style header."""
     row = agreements.get_agreement(get_session(), actor, agreement_id, contract_context())
-    return Response(
-        row.contract_text,
-        mimetype="text/markdown",
-        headers={
-            "Content-Disposition": f'attachment; filename="contract-{row.id}.md"',
-            "Repr-Digest": f"sha-256=:{_b64(row.contract_sha256)}:",
-            "X-Contract-SHA256": row.contract_sha256,
-        },
-    )
+    return Response(row.contract_text, mimetype="text/markdown", headers=agreements.download_headers(row))
 
 
 @bp.get("/agreements/<agreement_id>/verification")
@@ -324,9 +312,3 @@ def terminate(actor: Actor, agreement_id: str, body: ReasonIn) -> dict[str, Any]
 def _change(actor: Actor, agreement_id: str, name: str, body: ReasonIn) -> dict[str, Any]:
     row = agreements.change(get_session(), actor, agreement_id, name, body.reason, contract_context())
     return _agreement(row)
-
-
-def _b64(hex_digest: str) -> str:
-    import base64
-
-    return base64.b64encode(bytes.fromhex(hex_digest)).decode()

@@ -95,20 +95,17 @@ def record_usage(session: Session, offer_ids: dict[str, str], now: datetime) -> 
     for routine in ROUTINES:
         plans.setdefault(routine.offer, []).extend(_plan(routine, now, rng))
     answers = Answers()
-    try:
-        for offer, planned in plans.items():
-            for item in sorted(planned, key=lambda p: p.at):  # a quota is used up in time order
-                make_call(
-                    session,
-                    consumers[offer],
-                    item.call,
-                    at=item.at,
-                    key=item.key,
-                    duration_ms=item.duration_ms,
-                    answers=answers,
-                )
-    finally:
-        answers.close()
+    for offer, planned in plans.items():
+        for item in sorted(planned, key=lambda p: p.at):  # a quota is used up in time order
+            make_call(
+                session,
+                consumers[offer],
+                item.call,
+                at=item.at,
+                key=item.key,
+                duration_ms=item.duration_ms,
+                answers=answers,
+            )
 
 
 def _plan(routine: Routine, now: datetime, rng: random.Random) -> list[_Planned]:

@@ -13,22 +13,22 @@ one usage event, committed before the data is sent, and honours `Idempotency-Key
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
 from sqlalchemy import event
 
-from aggregates import AggregateQuery, QueryError, QueryPolicy, SourceError, run_query
+from aggregates import QueryError, SourceError
 
 from ..db import EXTENSION as DB_EXTENSION
 from ..db import get_session
 from ..errors import Problem
 from ..extensions import csrf
+from ..models.base import utcnow
 from ..services import metering
 from ..services.agreements import CHANGED
-from . import gate
+from . import gate, queries
 from .snapshots import SnapshotCache
 from .tables import Tables, is_tabular
 
@@ -60,8 +60,7 @@ def init_app(app: Flask) -> None:
 @bp.get("/agreements/<agreement_id>")
 def agreement_access(agreement_id: str) -> Any:
     """What the agreement lets the caller fetch: distributions, modes, uses left, the term (not metered)."""
-    passed = gate.enter(agreement_id, next(iter(_modes(agreement_id))))
-    snapshot = passed.snapshot
+    _, snapshot = gate.admit(agreement_id, utcnow())
     base = current_app.config["BASE_URL"]
     counter = metering.counter(get_session(), agreement_id)
     root = f"{base}/data/v1/agreements/{snapshot.id}/distributions"
@@ -143,33 +142,15 @@ def aggregate(agreement_id: str, distribution_id: str) -> Response:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         raise Problem(400, "send the query as a JSON object", slug="invalid-input")
-    snapshot = passed.snapshot
-    rules = QueryPolicy(
-        columns=snapshot.columns,
-        functions=snapshot.functions,
-        min_group_size=snapshot.min_group_size,
-        max_groups=snapshot.max_groups,
-    )
     try:
-        result = run_query(file.path, file.media_type or "", AggregateQuery.from_json(payload), rules)
+        groups, body = queries.answer(passed.snapshot, file, payload)
     except QueryError as refused:
         gate.refuse(passed, "query-refused", refused.reason, 422, refused.field or "query")
     except SourceError as broken:
         raise Problem(
             409, f"the distribution's file cannot be queried: {broken}", slug="not-queryable"
         ) from None
-    body = json.dumps(
-        {
-            "groups": result.groups,
-            "suppressed_groups": result.suppressed_groups,
-            "rows_considered": result.rows_considered,
-            "min_group_size": snapshot.min_group_size,
-            "explanation": list(result.explanation),
-        },
-        ensure_ascii=False,
-        default=str,
-    ).encode()
-    gate.meter(passed, passed.delivery(file, records=len(result.groups), size=len(body)))
+    gate.meter(passed, passed.delivery(file, records=groups, size=len(body)))
     return _replay_header(Response(body, mimetype="application/json"), passed)
 
 
@@ -185,11 +166,6 @@ def _paging() -> tuple[int, int, str]:
     if fmt not in ("json", "csv"):
         raise Problem(400, "format is json or csv", slug="invalid-input")
     return number, size, fmt
-
-
-def _modes(agreement_id: str) -> frozenset[str]:
-    snapshot = gate.snapshots().get(agreement_id)
-    return snapshot.delivery_modes if snapshot and snapshot.delivery_modes else frozenset({"records"})
 
 
 def _replay_header(response: Response, passed: gate.Pass) -> Response:

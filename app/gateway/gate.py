@@ -52,6 +52,7 @@ class Pass:
     replayed: UsageEvent | None
     started: float
     at: datetime
+    line: str
 
     def delivery(self, file: FileRef | None, *, records: int = 0, size: int = 0) -> metering.Delivery:
         """The usage event's facts for what is about to be sent."""
@@ -64,7 +65,7 @@ class Pass:
             client_id=self.actor.client_id,
             mode=self.mode,
             purpose=self.purpose,
-            request=_request_line(),
+            request=self.line,
             records=records,
             bytes=size,
         )
@@ -76,9 +77,8 @@ def snapshots() -> SnapshotCache:
     return cache
 
 
-def enter(agreement_id: str, mode: str) -> Pass:
-    """Run checks 1 to 4 for a call in `mode`; refusals are recorded and raised as Problems."""
-    started, at = time.perf_counter(), utcnow()
+def admit(agreement_id: str, at: datetime) -> tuple[Actor, Snapshot]:
+    """Checks 1 and 2 without a delivery mode: a data token for this agreement, in force now."""
     actor = authenticate("data")
     if DATA_READ not in actor.scopes:
         raise insufficient_scope([DATA_READ])
@@ -87,7 +87,6 @@ def enter(agreement_id: str, mode: str) -> Pass:
     snapshot = snapshots().get(agreement_id)
     if snapshot is None or snapshot.consumer_org_id != actor.org_id:
         raise Problem(404, f"agreement {agreement_id!r} does not exist or is not yours", slug="not-found")
-    purpose = request.headers.get("X-Purpose", snapshot.purpose).strip() or snapshot.purpose
     if snapshot.status != "active":
         _refuse(
             actor,
@@ -104,6 +103,14 @@ def enter(agreement_id: str, mode: str) -> Pass:
             f"the agreement expired at {snapshot.valid_until.isoformat()}",
             at,
         )
+    return actor, snapshot
+
+
+def enter(agreement_id: str, mode: str) -> Pass:
+    """Run checks 1 to 4 for a call in `mode`; refusals are recorded and raised as Problems."""
+    started, at = time.perf_counter(), utcnow()
+    actor, snapshot = admit(agreement_id, at)
+    purpose = request.headers.get("X-Purpose", snapshot.purpose).strip() or snapshot.purpose
     if mode not in snapshot.delivery_modes:
         modes = ", ".join(sorted(snapshot.delivery_modes))
         _refuse(actor, snapshot, "mode-not-allowed", f"the agreement delivers by {modes}, not {mode}", at)
@@ -113,14 +120,15 @@ def enter(agreement_id: str, mode: str) -> Pass:
     key = request.headers.get(KEY_HEADER)
     if key is not None and not 0 < len(key) <= 200:
         raise Problem(400, f"{KEY_HEADER} must be 1 to 200 characters", slug="invalid-idempotency-key")
+    line = _request_line()
     replayed = metering.replay(get_session(), agreement_id, key) if key else None
-    if replayed is not None and replayed.request != _request_line()[:1000]:
+    if replayed is not None and replayed.request != line[:1000]:
         raise Problem(
             422,
             f"this {KEY_HEADER} was used for another request ({replayed.request})",
             slug="idempotency-key-reused",
         )
-    return Pass(actor, snapshot, mode, purpose, key, replayed, started, at)
+    return Pass(actor, snapshot, mode, purpose, key, replayed, started, at, line)
 
 
 def meter(passed: Pass, delivery: metering.Delivery) -> None:

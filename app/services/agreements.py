@@ -12,9 +12,9 @@ publishes at /oauth/jwks; anyone holding the contract text can check it.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -32,6 +32,7 @@ from ..models import (
     RefreshToken,
 )
 from ..models import Role as MemberRole
+from ..models.base import utcnow
 from . import contract_events
 from .actors import Actor, current_roles, require_role
 from .contract_context import NodeContext
@@ -193,15 +194,12 @@ def expire_overdue(session: Session, ctx: NodeContext) -> int:
 
 def revoke_tokens(session: Session, agreement_id: str) -> list[str]:
     """Revoke every access and refresh token issued for the agreement."""
-    now = None
+    now = utcnow()
     for token in session.exec(
         select(RefreshToken).where(
             RefreshToken.agreement_id == agreement_id, col(RefreshToken.revoked_at).is_(None)
         )
     ):
-        from ..models.base import utcnow
-
-        now = now or utcnow()
         token.revoked_at = now
         session.add(token)
     return revoke_access_tokens(session, AccessTokenRecord.agreement_id == agreement_id)
@@ -289,6 +287,16 @@ def to_output(session: Session, agreement: Agreement) -> dict[str, Any]:
     }
 
 
+def download_headers(agreement: Agreement) -> dict[str, str]:
+    """How the contract text is offered for download: a file name and its SHA-256 (RFC 9530 and plain)."""
+    digest = base64.b64encode(bytes.fromhex(agreement.contract_sha256)).decode()
+    return {
+        "Content-Disposition": f'attachment; filename="contract-{agreement.id}.md"',
+        "Repr-Digest": f"sha-256=:{digest}:",
+        "X-Contract-SHA256": agreement.contract_sha256,
+    }
+
+
 def history(session: Session, agreement: Agreement) -> list[ContractEvent]:
     """Everything that happened to the negotiation and the agreement, in order."""
     return contract_events.history(session, agreement.negotiation_id)
@@ -338,8 +346,3 @@ def _event(
         reason,
         agreement.id,
     )
-
-
-def parse_time(text: str) -> datetime:
-    """An xsd:dateTime from the terms as an aware datetime."""
-    return datetime.fromisoformat(text)

@@ -13,6 +13,7 @@ Either side may end a negotiation (TERMINATED, with a reason); undecided ones ex
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -35,6 +36,7 @@ from ..models import (
     OrgStatus,
 )
 from ..models import Role as MemberRole
+from ..models.base import new_id
 from ..schemas.contracts import NegotiationIn
 from . import agreements, contract_events, metering
 from .actors import Actor, current_roles, require_role
@@ -439,8 +441,8 @@ def _agree(session: Session, negotiation: Negotiation, actor: Actor | None, ctx:
         contract_text=contract.text,
         contract_sha256=contract.sha256,
         policy=terms["policy"],
-        valid_from=_parse(valid["start"]),
-        valid_until=_parse(valid["end"]),
+        valid_from=datetime.fromisoformat(valid["start"]),
+        valid_until=datetime.fromisoformat(valid["end"]),
     )
     session.add(agreement)
     session.flush()
@@ -472,8 +474,6 @@ def _agree(session: Session, negotiation: Negotiation, actor: Actor | None, ctx:
 def _new_agreement_id(session: Session, negotiation: Negotiation) -> str:
     if session.exec(select(Agreement.id).where(Agreement.negotiation_id == negotiation.id)).first():
         raise Problem(409, "this negotiation already has its agreement", slug="conflict")
-    from ..models.base import new_id
-
     return new_id()
 
 
@@ -642,9 +642,3 @@ def _refuse_duplicate(session: Session, consumer_id: str, offer_id: str) -> None
 def _require_reason(reason: str | None, what: str) -> None:
     if not (reason and reason.strip()):
         raise field_error("reason", f"say why the request is {what}")
-
-
-def _parse(text: str) -> Any:
-    from datetime import datetime
-
-    return datetime.fromisoformat(text)

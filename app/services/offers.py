@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 import contracts_templates
 from contracts_templates.wording import decimal_amount
+from dsp import xsd_datetime
 from policy import PolicyError, parse_policy
 
 from ..errors import Problem, field_error, from_validation_error, not_found
@@ -363,9 +364,9 @@ def _policy(
     if max_uses is not None:
         constraints.append(_typed("count", "lteq", str(max_uses), "xsd:integer"))
     if data.available_from is not None:
-        constraints.append(_typed("dateTime", "gteq", _xsd(data.available_from), "xsd:dateTime"))
+        constraints.append(_typed("dateTime", "gteq", xsd_datetime(data.available_from), "xsd:dateTime"))
     if data.available_until is not None:
-        constraints.append(_typed("dateTime", "lteq", _xsd(data.available_until), "xsd:dateTime"))
+        constraints.append(_typed("dateTime", "lteq", xsd_datetime(data.available_until), "xsd:dateTime"))
     constraints.append(_typed("elapsedTime", "lteq", f"P{data.validity_days}D", "xsd:duration"))
     permission: dict[str, Any] = {"action": "use", "constraint": constraints}
     duty = _compensation(data.pricing)
@@ -436,12 +437,6 @@ def _one_or_any(left: str, values: list[str]) -> dict[str, Any]:
 
 def _typed(left: str, operator: str, value: str, datatype: str) -> dict[str, Any]:
     return {"leftOperand": left, "operator": operator, "rightOperand": {"@value": value, "@type": datatype}}
-
-
-def _xsd(moment: Any) -> str:
-    from dsp import xsd_datetime
-
-    return xsd_datetime(moment)
 
 
 def _offer_field(path: str) -> str:

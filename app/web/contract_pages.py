@@ -258,14 +258,7 @@ def contract_download(agreement_id: str) -> Response:
     """The contract text exactly as signed; its SHA-256 is the one on the contract page."""
     _, _, actor = _member()
     row = agreements.get_agreement(get_session(), actor, agreement_id, contract_context())
-    return Response(
-        row.contract_text,
-        mimetype="text/markdown",
-        headers={
-            "Content-Disposition": f'attachment; filename="contract-{row.id}.md"',
-            "X-Contract-SHA256": row.contract_sha256,
-        },
-    )
+    return Response(row.contract_text, mimetype="text/markdown", headers=agreements.download_headers(row))
 
 
 @bp.post("/agreements/<agreement_id>/<change>")
