@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
     from .contracts import agreement_group, contracts_group, offer_group, request_group
     from .database import db_group
     from .demo import demo_group
+    from .jobs import jobs_group
     from .parties import org_group, user_group
 
     for group in (
@@ -35,5 +36,6 @@ def register(app: Flask) -> None:
         agreement_group,
         contracts_group,
         demo_group,
+        jobs_group,
     ):
         app.cli.add_command(group)
