@@ -35,8 +35,8 @@ services:
 	bash scripts/ensure-services.sh
 
 lint:
-	$(BIN)/ruff check app catalog policy aggregates dsp contracts_templates tests benchmarks migrations/env.py
-	$(BIN)/mypy app policy catalog aggregates dsp contracts_templates
+	$(BIN)/ruff check app catalog policy aggregates dsp contracts_templates settlement tests benchmarks migrations/env.py
+	$(BIN)/mypy app policy catalog aggregates dsp contracts_templates settlement
 
 test-sqlite:
 	$(BIN)/python -m pytest -p no:cacheprovider
