@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+LOCALSTRIPE_VENV ?= .venv-localstripe
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -20,6 +21,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# localstripe, the Stripe-compatible server the payment tests start on loopback, in a virtual
+# environment of its own: a test-only server run as a separate process, kept out of the node's dependencies
+$(LOCALSTRIPE_VENV)/.installed: tests/support/localstripe-requirements.txt
+	$(PYTHON) -m venv $(LOCALSTRIPE_VENV)
+	$(LOCALSTRIPE_VENV)/bin/pip install --quiet -r tests/support/localstripe-requirements.txt
+	touch $@
+
 ## run: create the virtual environment, migrate the embedded database, load the demo, start the node
 run: $(VENV)/.installed
 	$(BIN)/dxnode db upgrade
@@ -29,7 +37,7 @@ run: $(VENV)/.installed
 		--workers 2 --threads 4 --access-logfile - 'app.wsgi:app'
 
 ## test: install what the tests need, then run the whole suite on SQLite and on PostgreSQL
-test: $(VENV)/.installed-test services lint test-sqlite test-postgres
+test: $(VENV)/.installed-test $(LOCALSTRIPE_VENV)/.installed services lint test-sqlite test-postgres
 
 services:
 	bash scripts/ensure-services.sh
@@ -45,4 +53,4 @@ test-postgres:
 	DXNODE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -p no:cacheprovider -m "not browser"
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCALSTRIPE_VENV) instance .pytest_cache .mypy_cache .ruff_cache

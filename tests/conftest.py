@@ -22,7 +22,12 @@ from app import create_app
 from app.config import normalise_database_url
 from app.models.base import metadata
 
-pytest_plugins = ["tests.support.factories", "tests.support.actions", "tests.support.contract_data"]
+pytest_plugins = [
+    "tests.support.factories",
+    "tests.support.actions",
+    "tests.support.contract_data",
+    "tests.support.localstripe",
+]
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 POSTGRES_URL = os.environ.get("DXNODE_TEST_DATABASE_URL")
