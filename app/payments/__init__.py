@@ -17,6 +17,7 @@ from .errors import (
 )
 from .retry import RetryPolicy
 from .stripe_client import StripeClient, StripeObject
+from .webhooks import SignatureError, WebhookError
 
 __all__ = [
     "APIConnectionError",
@@ -28,7 +29,9 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RetryPolicy",
+    "SignatureError",
     "StripeClient",
     "StripeError",
     "StripeObject",
+    "WebhookError",
 ]
