@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.support.actions",
     "tests.support.contract_data",
     "tests.support.localstripe",
+    "tests.support.stripe_transfers_fake",
 ]
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -3,8 +3,9 @@
 Each request takes the next fault from a script, or is forwarded to the upstream server when the script
 is empty; every request is recorded (method, path, headers, body). A fault is either an answer given
 in the upstream's stead, ``Fault(500)``, ``Fault(429, {"Retry-After": "3"})``, or ``Fault.drop()``, a
-connection closed without an answer, which the client sees as a connection error. A fault never reaches
-the upstream, so a test can count what the upstream actually did.
+connection closed without an answer, which the client sees as a connection error. A fault does not
+reach the upstream, so a test can count what the upstream actually did, unless it is made with
+``after_forwarding=True``: then the upstream acts and its answer is lost on the way back.
 
     with FaultyProxy(localstripe_url, [Fault(500), Fault(500)]) as proxy:
         client = StripeClient(key, base_url=proxy.url, sleep=waits.append)
@@ -34,11 +35,13 @@ class Fault:
     body: Mapping[str, Any] | None = None
     raw: bytes | None = None
     drop_connection: bool = False
+    #: forward the request first and lose the upstream's answer: the server acted, the client cannot know
+    after_forwarding: bool = False
 
     @classmethod
-    def drop(cls) -> Fault:
+    def drop(cls, *, after_forwarding: bool = False) -> Fault:
         """Close the connection without answering."""
-        return cls(0, drop_connection=True)
+        return cls(0, drop_connection=True, after_forwarding=after_forwarding)
 
     def payload(self) -> bytes:
         """The body: the raw bytes given, the JSON given, or a Stripe error object for the status."""
@@ -93,7 +96,7 @@ class FaultyProxy:
         with self._lock:
             self.requests.append(recorded)
             fault = self.faults.pop(0) if self.faults else None
-            if fault is None:
+            if fault is None or fault.after_forwarding:
                 self._forwarded.append(recorded)
             return fault
 
@@ -115,6 +118,8 @@ class FaultyProxy:
                 body = self.rfile.read(length) if length else b""
                 recorded = Recorded(self.command, self.path, dict(self.headers.items()), body.decode())
                 fault = proxy._next(recorded)
+                if fault is None or fault.after_forwarding:
+                    upstream = self._forward(body)
                 if fault is not None and fault.drop_connection:
                     self.close_connection = True
                     self.connection.close()
@@ -122,12 +127,15 @@ class FaultyProxy:
                 if fault is not None:
                     self._answer(fault.status, dict(fault.headers), fault.payload())
                     return
+                self._answer(*upstream)
+
+            def _forward(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in {"host", *HOP_BY_HOP}}
                 answer = requests.request(
                     self.command, proxy.upstream + self.path, data=body or None, headers=headers, timeout=30
                 )
                 kept = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_BY_HOP}
-                self._answer(answer.status_code, kept, answer.content)
+                return answer.status_code, kept, answer.content
 
             def _answer(self, status: int, headers: dict[str, str], payload: bytes) -> None:
                 self.send_response(status)
