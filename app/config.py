@@ -38,6 +38,10 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         False,
         "send the session cookie over HTTPS only (always on when `DXNODE_ENV=production`)",
     ),
+    "STRIPE_API_KEY": (None, "Stripe secret key (`sk_...`) for payments, refunds and payouts"),
+    "STRIPE_API_BASE": ("https://api.stripe.com", "base URL of Stripe's API (a localstripe server in tests)"),
+    "STRIPE_WEBHOOK_SECRET": (None, "signing secret (`whsec_...`) of the `/webhooks/stripe` endpoint"),
+    "STRIPE_WEBHOOK_TOLERANCE": (300, "seconds a webhook's signature time may differ from now"),
     "NEGOTIATION_TTL_DAYS": (14, "days an access request may stay undecided before it expires"),
     "AUTO_APPROVAL_MIN_CREDIT": (
         600,

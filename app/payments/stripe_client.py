@@ -53,6 +53,15 @@ class StripeClient:
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self.sleep = sleep
 
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any], **options: Any) -> StripeClient:
+        """A client configured by the node's ``STRIPE_API_KEY`` and ``STRIPE_API_BASE`` settings."""
+        api_key = settings.get("STRIPE_API_KEY")
+        if not api_key:
+            raise ValueError("STRIPE_API_KEY is not set: payments through Stripe are not configured")
+        base_url = settings.get("STRIPE_API_BASE") or "https://api.stripe.com"
+        return cls(str(api_key), base_url=str(base_url), **options)
+
     # -- customers ------------------------------------------------------------------------------------
 
     def create_customer(

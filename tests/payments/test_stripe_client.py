@@ -13,6 +13,7 @@ from app.payments import (
     InvalidRequestError,
     StripeClient,
 )
+from tests.support.localstripe import API_KEY
 
 
 def key(purpose: str) -> str:
@@ -172,3 +173,11 @@ def test_amounts_are_positive_integers(stripe_client: StripeClient, amount: obje
 def test_ids_cannot_reach_other_paths(stripe_client: StripeClient):
     with pytest.raises(ValueError, match="not a Stripe object id"):
         stripe_client.retrieve_customer("../v1/charges")
+
+
+def test_the_client_is_configured_from_the_node_settings(localstripe_url: str):
+    client = StripeClient.from_settings({"STRIPE_API_KEY": API_KEY, "STRIPE_API_BASE": localstripe_url + "/"})
+    created = client.create_customer(idempotency_key=key("customer"), name="Configured")
+    assert client.retrieve_customer(created["id"])["name"] == "Configured"
+    with pytest.raises(ValueError, match="STRIPE_API_KEY"):
+        StripeClient.from_settings({"STRIPE_API_KEY": None, "STRIPE_API_BASE": "https://api.stripe.com"})
