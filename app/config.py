@@ -30,6 +30,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "UPLOAD_MAX_BYTES": (2 * 1024**3, "largest distribution file accepted, in bytes"),
     "REDIS_URL": (None, "Redis for the job queue (RQ); background jobs run in-process when unset"),
     "SCHEDULER_INTERVAL": (30.0, "seconds between checks for due periodic jobs by `dxnode jobs scheduler`"),
+    "HARVEST_MAX_PAGE_BYTES": (50 * 1024**2, "largest catalog page a harvest reads, in bytes"),
+    "HARVEST_PAGE_TIMEOUT": (60.0, "seconds a harvest may spend fetching one catalog page"),
     "ACCESS_TOKEN_TTL": (600, "lifetime of access tokens in seconds (10 minutes)"),
     "REFRESH_TOKEN_TTL": (30 * 24 * 3600, "lifetime of a refresh-token family in seconds"),
     "AUTHORIZATION_CODE_TTL": (60, "lifetime of an authorization code in seconds"),

@@ -83,31 +83,83 @@ class ParsedPage:
         return self.links.next
 
 
-def parse_catalog(
+@dataclass(frozen=True, slots=True)
+class PageEntry:
+    """A dataset of a page before it is read: its key and content hash, and how to read it when needed.
+
+    A harvester compares the hash with what it stored and reads the record only when it changed,
+    which is most of the cost of a page.
+    """
+
+    key: str
+    content_hash: str
+    _reader: RecordReader = field(repr=False, compare=False)
+    _subject: Subject = field(repr=False, compare=False)
+
+    def read(self) -> HarvestedDataset | RecordError:
+        """The dataset's record with its issues, or why it cannot be read."""
+        issues: list[str] = []
+        if isinstance(self._subject, ox.BlankNode):
+            issues.append(f"the dataset is a blank node; it was given the IRI {self.key} from its content")
+        result = self._reader.dataset(self._subject, self.key, issues)
+        if isinstance(result, DatasetRecord):
+            return HarvestedDataset(result, self.content_hash, tuple(issues))
+        return RecordError(self.key, tuple(result))
+
+
+@dataclass(frozen=True, slots=True)
+class PageReader:
+    """A parsed page whose datasets are read one at a time: entries, tombstones, links."""
+
+    syntax: str
+    entries: tuple[PageEntry, ...]
+    tombstones: tuple[Tombstone, ...]
+    errors: tuple[RecordError, ...]
+    links: PageLinks
+
+
+def read_page(
     data: bytes, content_type_or_format: str | None = None, base_iri: str | None = None
-) -> ParsedPage:
-    """Parse one catalog page (any RDF syntax, sniffed) into datasets, errors, tombstones and links."""
+) -> PageReader:
+    """Parse one catalog page (any RDF syntax, sniffed); its datasets are hashed but not yet read."""
     try:
         syntax, quads = read_quads(data, content_type_or_format, base_iri)
     except RdfInputError as error:
         raise CatalogParseError(str(error)) from None
     index = GraphIndex(quads)
+    del quads
     reader = RecordReader(index)
-    datasets: list[HarvestedDataset] = []
-    errors: list[RecordError] = []
+    entries = []
     for subject in index.subjects_of_type(DCAT.Dataset):
         digest = content_hash(index, subject)
-        iri = subject.value if isinstance(subject, ox.NamedNode) else _minted_iri(digest)
-        issues: list[str] = []
-        if isinstance(subject, ox.BlankNode):
-            issues.append(f"the dataset is a blank node; it was given the IRI {iri} from its content")
-        result = reader.dataset(subject, iri, issues)
-        if isinstance(result, DatasetRecord):
-            datasets.append(HarvestedDataset(result, digest, tuple(issues)))
-        else:
-            errors.append(RecordError(iri, tuple(result)))
+        key = subject.value if isinstance(subject, ox.NamedNode) else _minted_iri(digest)
+        entries.append(PageEntry(key, digest, reader, subject))
+    errors: list[RecordError] = []
     tombstones = _tombstones(index, errors)
-    return ParsedPage(syntax, tuple(datasets), tuple(errors), tuple(tombstones), _links(index, base_iri))
+    return PageReader(syntax, tuple(entries), tuple(tombstones), tuple(errors), _links(index, base_iri))
+
+
+def parse_catalog(
+    data: bytes, content_type_or_format: str | None = None, base_iri: str | None = None
+) -> ParsedPage:
+    """Parse one catalog page (any RDF syntax, sniffed) into datasets, errors, tombstones and links."""
+    page = read_page(data, content_type_or_format, base_iri)
+    datasets: list[HarvestedDataset] = []
+    errors: list[RecordError] = []
+    for entry in page.entries:
+        result = entry.read()
+        if isinstance(result, HarvestedDataset):
+            datasets.append(result)
+        else:
+            errors.append(result)
+    errors.extend(page.errors)
+    return ParsedPage(
+        syntax=page.syntax,
+        datasets=tuple(datasets),
+        errors=tuple(errors),
+        tombstones=page.tombstones,
+        links=page.links,
+    )
 
 
 def _minted_iri(digest: str) -> str:

@@ -16,11 +16,13 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
+    from .billing import billing_group, ledger_group
     from .catalog import dataset_group
     from .clients import client_group, keys_group
     from .contracts import agreement_group, contracts_group, offer_group, request_group
     from .database import db_group
     from .demo import demo_group
+    from .harvest import harvest_group
     from .jobs import jobs_group
     from .parties import org_group, user_group
 
@@ -37,5 +39,8 @@ def register(app: Flask) -> None:
         contracts_group,
         demo_group,
         jobs_group,
+        billing_group,
+        ledger_group,
+        harvest_group,
     ):
         app.cli.add_command(group)

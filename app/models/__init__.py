@@ -1,6 +1,18 @@
 """SQLModel tables, one module per domain; importing this package registers them all on one metadata."""
 
 from .base import metadata
+from .billing import (
+    BillingProfile,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    OfferContribution,
+    Payment,
+    Payout,
+    Refund,
+    RevenueShare,
+    StripeEvent,
+)
 from .catalog import (
     DataService,
     Dataset,
@@ -24,6 +36,8 @@ from .contracts import (
     Offer,
     OfferStatus,
 )
+from .federation import HarvestedRecord, HarvestPage, HarvestRun, HarvestSource, RunStatus
+from .ledger import LedgerEntry, LedgerTransaction
 from .metering import AccessRefusal, QuotaCounter, UsageEvent
 from .oauth import AccessTokenRecord, AuthorizationCode, OAuthClient, RefreshToken, SigningKey
 from .parties import Organization, OrgKind, OrgStatus, Role, User
@@ -35,6 +49,7 @@ __all__ = [
     "AgreementSignature",
     "AgreementStatus",
     "AuthorizationCode",
+    "BillingProfile",
     "ContractEvent",
     "DataService",
     "Dataset",
@@ -48,17 +63,33 @@ __all__ = [
     "DatasetTheme",
     "Distribution",
     "Grade",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceStatus",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "HarvestPage",
+    "HarvestRun",
+    "HarvestSource",
+    "HarvestedRecord",
     "Negotiation",
     "OAuthClient",
     "Offer",
+    "OfferContribution",
     "OfferStatus",
     "OrgKind",
     "OrgStatus",
     "Organization",
+    "Payment",
+    "Payout",
     "QuotaCounter",
     "RefreshToken",
+    "Refund",
+    "RevenueShare",
     "Role",
+    "RunStatus",
     "SigningKey",
+    "StripeEvent",
     "UsageEvent",
     "User",
     "metadata",

@@ -76,6 +76,14 @@ class Dataset(SQLModel, table=True):
         sa_type=UTCDateTime,
         description="position in the catalog feed: published or withdrawn at",
     )
+    # No foreign key: adding one would rebuild this table on SQLite; deleting a source deletes its datasets.
+    harvest_source_id: str | None = Field(
+        default=None,
+        index=True,
+        max_length=36,
+        description="set on datasets harvested from another catalog, which are offered at their home node",
+    )
+    remote_iri: str | None = Field(default=None, max_length=1000, description="a harvested dataset's own IRI")
 
 
 class DatasetTheme(SQLModel, table=True):
