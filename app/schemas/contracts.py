@@ -82,6 +82,46 @@ class PricingPlan(Strict):
         return self.unit if self.model == "tiered" else UNITS.get(self.model)
 
 
+class CoalitionValue(Strict):
+    """What the product would be worth built from these inputs alone (for Shapley values)."""
+
+    inputs: list[str] = Field(min_length=1, max_length=12, description="ids of input datasets")
+    value: int = Field(ge=0, description="any non-negative integer measure, e.g. expected revenue")
+
+
+class ContributionRule(Strict):
+    """How a product derived from other datasets shares its revenue with the providers of its inputs.
+
+    `upstream_basis_points` of the product's revenue (after the node's fee) goes to its inputs; the
+    product's own provider keeps the rest. The inputs divide that part by `method`: `fixed` (the
+    `shares` stated per input), `pro_rata` (the metered use the product's provider made of each input
+    in the period; lineage weights when none was metered) or `shapley` (exact Shapley values of the
+    declared `coalitions`; an undeclared set of inputs is worth its best declared subset; with no
+    coalitions, each input's lineage weight). An input that is itself derived splits its part by the
+    rule of its own latest offer that states one.
+    """
+
+    method: Literal["fixed", "pro_rata", "shapley"]
+    upstream_basis_points: int = Field(ge=0, le=10_000, description="5000 passes half upstream")
+    shares: dict[str, int] | None = Field(
+        None, description="fixed: input dataset id -> its parts (non-negative integers)"
+    )
+    coalitions: list[CoalitionValue] | None = Field(None, max_length=200)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ContributionRule:
+        if (self.method == "fixed") != (self.shares is not None):
+            raise ValueError("shares: a fixed rule, and only a fixed rule, states shares")
+        if self.shares is not None:
+            if any(part < 0 for part in self.shares.values()):
+                raise ValueError("shares: a share is never negative")
+            if not any(self.shares.values()):
+                raise ValueError("shares: at least one input has a share")
+        if self.coalitions is not None and self.method != "shapley":
+            raise ValueError("coalitions: only a shapley rule declares coalition values")
+        return self
+
+
 class AggregationTerms(Strict):
     """What an aggregate-query consumer may ask and what the node releases."""
 
@@ -134,6 +174,9 @@ class OfferIn(Strict):
     policy: dict[str, Any] | None = Field(
         None, description="an ODRL 2.2 policy (Offer or Set) to use instead of the one built from the fields"
     )
+    contribution: ContributionRule | None = Field(
+        None, description="for a product derived from other datasets: how its revenue is shared upstream"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> OfferIn:
@@ -168,6 +211,7 @@ class OfferOut(BaseModel):
     validity_days: int
     cross_border: bool
     fee_basis_points: int
+    contribution: dict[str, Any] | None = None
     created_at: datetime
     updated_at: datetime
 

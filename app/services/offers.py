@@ -23,7 +23,7 @@ from ..errors import Problem, field_error, from_validation_error, not_found
 from ..models import Dataset, DatasetStatus, Distribution, Offer, OfferStatus, Organization, Role
 from ..models.base import utcnow
 from ..schemas.contracts import AggregationTerms, ApiTerms, OfferIn, PricingPlan
-from . import grading
+from . import grading, revenue_rules
 from .actors import Actor, require_active_org, require_role
 from .dataset_bundles import Bundle, dataset_iri, load_bundles
 from .datasets import get_dataset
@@ -68,6 +68,7 @@ def create_offer(session: Session, actor: Actor, dataset_id: str, data: OfferIn,
     )
     session.add(offer)
     session.flush()
+    revenue_rules.attach(session, offer, data.contribution)
     offer.policy = _policy(offer, data, dataset, provider, base_url)
     problems = contracts_templates.validate_terms(
         offer.template_id, offer.template_version, sample_terms(session, offer, base_url)
@@ -163,6 +164,7 @@ def to_output(offer: Offer) -> dict[str, Any]:
         "validity_days": offer.validity_days,
         "cross_border": offer.cross_border,
         "fee_basis_points": offer.fee_basis_points,
+        "contribution": revenue_rules.rule_of(offer),
         "created_at": offer.created_at,
         "updated_at": offer.updated_at,
     }
