@@ -56,12 +56,12 @@ def address_problem(address: str, allow_private: bool) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    if allow_private or ip.is_global:
+    if allow_private:
         return None
-    for kind in ("loopback", "link_local", "private", "multicast", "reserved", "unspecified"):
+    for kind in ("unspecified", "loopback", "link_local", "multicast", "private", "reserved"):
         if getattr(ip, f"is_{kind}"):
-            return f"{ip} is a {kind.replace('_', '-')} address"
-    return f"{ip} is not a public address"
+            return f"{ip} is {'an' if kind == 'unspecified' else 'a'} {kind.replace('_', '-')} address"
+    return None if ip.is_global else f"{ip} is not a public address"
 
 
 class Fetcher:

@@ -23,6 +23,7 @@ class Answer:
     etag: str | None = None
     location: str | None = None
     drip_seconds: float = 0.0  # pause between 1 KiB pieces of the body
+    declare_length: bool = True  # False: no Content-Length, the body ends when the connection closes
 
 
 @dataclass
@@ -32,6 +33,7 @@ class CatalogServer:
     host: str
     port: int
     answers: dict[str, Answer] = field(default_factory=dict)
+    any_query: dict[str, Answer] = field(default_factory=dict)  # by path, whatever the query
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     def url(self, path: str, host: str | None = None) -> str:
@@ -45,6 +47,10 @@ class CatalogServer:
         data = body.encode() if isinstance(body, str) else body
         self.answers[path] = Answer(data, content_type, **kw)  # type: ignore[arg-type]
         return self.url(path)
+
+    def serve_any_query(self, path: str, body: str, content_type: str = "text/turtle") -> None:
+        """Answer ``path`` with any query string (one not served exactly) with a body."""
+        self.any_query[path] = Answer(body.encode(), content_type)
 
     def redirect(self, path: str, location: str, status: int = 302) -> str:
         """Answer ``path`` with a redirect to ``location``; the URL."""
@@ -63,7 +69,7 @@ def _handler(server: CatalogServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             server.requests.append((self.path, dict(self.headers.items())))
-            answer = server.answers.get(self.path)
+            answer = server.answers.get(self.path) or server.any_query.get(self.path.split("?", 1)[0])
             if answer is None:
                 self.send_response(404)
                 self.send_header("Content-Length", "0")
@@ -81,7 +87,8 @@ def _handler(server: CatalogServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Type", answer.content_type)
             if answer.etag:
                 self.send_header("ETag", answer.etag)
-            self.send_header("Content-Length", str(len(answer.body)))
+            if answer.declare_length:
+                self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
             try:
                 if answer.drip_seconds:
