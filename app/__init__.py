@@ -52,11 +52,12 @@ def register_settings(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database, the job queue, CSRF protection and the OAuth server."""
-    from . import db, jobs, oauth
+    from . import db, jobs, journal, oauth
     from .extensions import csrf
 
     db.init_app(app)
     jobs.init_app(app)
+    journal.init_app(app)
     csrf.init_app(app)
     oauth.init_app(app)
 

@@ -53,6 +53,11 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         False,
         "deliver Dataspace Protocol messages to callback addresses on loopback or private networks",
     ),
+    "USAGE_JOURNAL_PATH": (
+        None,
+        "folder of the usage journals of this host's processes (default `instance/usage-journal`)",
+    ),
+    "USAGE_FLUSH_INTERVAL": (0.2, "seconds between writes of a process's usage journal to the database"),
     "LOG_LEVEL": ("INFO", "Python logging level"),
     "METRICS_TOKEN": (
         None,

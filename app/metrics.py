@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from dsp import NegotiationState
 
+from . import journal
 from .db import get_session
 from .errors import Problem
 from .models import AccessRefusal, Agreement, AgreementStatus, Negotiation, UsageEvent
@@ -101,6 +102,7 @@ def metrics() -> Response:
     """The node's metrics in the Prometheus text format (or OpenMetrics, if the scraper asks for it)."""
     _check_token(current_app.config.get("METRICS_TOKEN"))
     registry = CollectorRegistry(auto_describe=False)
+    journal.settle()
     registry.register(NodeCollector(get_session()))
     encode, content_type = choose_encoder(request.headers.get("Accept", ""))
     response = Response(encode(registry), headers={"Content-Type": content_type})

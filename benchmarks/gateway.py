@@ -29,6 +29,8 @@ from typing import Any
 
 from flask import Flask, Response
 
+from app.journal import EXTENSION as JOURNAL
+
 from ._harness import gunicorn, machine, print_json, sqlite_database
 
 SECRET = "benchmark-secret-key"  # noqa: S105 - a throwaway key for a temporary database
@@ -87,6 +89,7 @@ def _app(url: str, storage: Path) -> Flask:
             "SECRET_KEY": SECRET,
             "BASE_URL": BASE_URL,
             "STORAGE_PATH": str(storage),
+            "USAGE_JOURNAL_PATH": str(storage.parent / "journal"),
             "CATALOG_SPATIAL": "CHN",
             "LOG_LEVEL": "WARNING",
         }
@@ -165,6 +168,7 @@ def prepare(url: str, storage: Path) -> Prepared:
             agreement = negotiations.sign(session, as_buyer, negotiation.id, None, ctx)
         path = f"/data/v1/agreements/{agreement.id}/distributions/{distribution.id}/records"
         page = _page(app, path, agreement.id, client.client_id, secret or "")
+    app.extensions[JOURNAL].close()  # the page's usage event is in the database
     return Prepared(path, agreement.id, client.client_id, secret or "", page)
 
 
@@ -232,6 +236,7 @@ def _environment(url: str, folder: Path, prepared: Prepared) -> dict[str, str]:
         "DXNODE_SECRET_KEY": SECRET,
         "DXNODE_BASE_URL": BASE_URL,
         "DXNODE_STORAGE_PATH": str(folder / "storage"),
+        "DXNODE_USAGE_JOURNAL_PATH": str(folder / "journal"),
         "DXNODE_LOG_LEVEL": "WARNING",
         PAGE_FILE: str(folder / "page.json"),
     }
@@ -293,14 +298,16 @@ def interleaved(
     return loads
 
 
-def usage_events(url: str) -> int:
-    """Usage events in the database."""
+def usage_events(url: str, journals: Path) -> int:
+    """Usage events in the database, once any journal a worker left behind is written to it."""
     from sqlalchemy import create_engine, func, select
 
     from app.models import UsageEvent
+    from app.services.usage_journal import Journal
 
     engine = create_engine(url)
     try:
+        Journal(engine, lambda: journals, 1.0).recover()
         with engine.connect() as connection:
             return int(connection.execute(select(func.count()).select_from(UsageEvent)).scalar_one())
     finally:
@@ -382,7 +389,7 @@ def main() -> None:
         folder = Path(url.removeprefix("sqlite:///")).parent
         prepared = prepare(url, folder / "storage")
         access_log = folder / "access.log"
-        before = usage_events(url)
+        before = usage_events(url, folder / "journal")
         env = {
             **_environment(url, folder, prepared),
             "GUNICORN_CMD_ARGS": f"--access-logfile {access_log}",  # the server's count of answers
@@ -399,7 +406,7 @@ def main() -> None:
                 connections=args.connections,
             )
         # gunicorn has stopped gracefully: every request it read was answered and logged
-        events = usage_events(url) - before
+        events = usage_events(url, folder / "journal") - before
         logged = served(access_log, prepared.path)
     figures = {name: statistics.median(load.rate for load in runs[1:]) for name, runs in loads.items()}
     ratio = figures["metered"] / figures["bare"]

@@ -93,12 +93,14 @@ def settings() -> dict[str, object]:
 @pytest.fixture
 def app(database_url: str, settings: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
     """A fresh node on its own database."""
-    storage = {"STORAGE_PATH": str(tmp_path / "storage")} if "STORAGE_PATH" not in settings else {}
-    application = create_app({**settings, **storage, "DATABASE_URL": database_url})
+    folders = {"STORAGE_PATH": str(tmp_path / "storage"), "USAGE_JOURNAL_PATH": str(tmp_path / "journal")}
+    application = create_app({**folders, **settings, "DATABASE_URL": database_url})
     application.instance_path = str(tmp_path / "instance")
     yield application
     from app.db import EXTENSION
+    from app.journal import EXTENSION as JOURNAL
 
+    application.extensions[JOURNAL].close()
     application.extensions[EXTENSION].kw["bind"].dispose()
 
 

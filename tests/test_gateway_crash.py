@@ -66,6 +66,8 @@ def start_node(app: Flask, database_url: str, settings: dict[str, Any], tmp_path
                     database_url,
                     "--storage",
                     app.config["STORAGE_PATH"],
+                    "--journal",
+                    app.config["USAGE_JOURNAL_PATH"],
                     "--secret",
                     str(settings["SECRET_KEY"]),
                     "--base-url",

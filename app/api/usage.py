@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response
 
+from .. import journal
 from ..db import get_session
 from ..node import contract_context
 from ..schemas.usage import AgreementUsageOut, UsageQuery, UsageSummaryOut, UsageSummaryQuery
@@ -18,6 +19,7 @@ USAGE = "Usage"
 
 
 def _report(actor: Actor, agreement_id: str, query: UsageQuery) -> usage_reports.AgreementUsage:
+    journal.settle()
     period = usage_reports.Period(query.first, query.to)
     return usage_reports.agreement_usage(get_session(), actor, agreement_id, period, contract_context())
 
@@ -67,6 +69,7 @@ def agreement_usage_csv(actor: Actor, agreement_id: str, query: UsageQuery) -> R
 def usage_summary(actor: Actor, query: UsageSummaryQuery) -> dict[str, Any]:
     """Totals per agreement from `from` to `to`: your agreements as consumer (`role=consumer`) or provider
     (`role=provider`), or every agreement of the node (`role=operator`, the operator only)."""
+    journal.settle()
     period = usage_reports.Period(query.first, query.to)
     summary = usage_reports.usage_summary(get_session(), actor, query.role, period, contract_context())
     return usage_reports.summary_output(summary)

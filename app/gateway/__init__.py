@@ -21,6 +21,7 @@ from sqlalchemy import event
 
 from aggregates import QueryError, SourceError
 
+from .. import journal
 from ..db import EXTENSION as DB_EXTENSION
 from ..db import get_session
 from ..errors import Problem
@@ -62,6 +63,7 @@ def agreement_access(agreement_id: str) -> Any:
     """What the agreement lets the caller fetch: distributions, modes, uses left, the term (not metered)."""
     _, snapshot = gate.admit(agreement_id, utcnow())
     base = current_app.config["BASE_URL"]
+    journal.settle()
     counter = metering.counter(get_session(), agreement_id)
     root = f"{base}/data/v1/agreements/{snapshot.id}/distributions"
     return jsonify(
@@ -155,14 +157,15 @@ def aggregate(agreement_id: str, distribution_id: str) -> Response:
 
 
 def _paging() -> tuple[int, int, str]:
+    args = request.args
     try:
-        number = int(request.args.get("page", "1"))
-        size = int(request.args.get("per_page", "100"))
+        number = int(args.get("page", "1"))
+        size = int(args.get("per_page", "100"))
     except ValueError:
         raise Problem(400, "page and per_page are whole numbers", slug="invalid-input") from None
     if number < 1 or not 1 <= size <= MAX_PER_PAGE:
         raise Problem(400, f"page is 1 or more; per_page is 1 to {MAX_PER_PAGE}", slug="invalid-input")
-    fmt = request.args.get("format", "json")
+    fmt = args.get("format", "json")
     if fmt not in ("json", "csv"):
         raise Problem(400, "format is json or csv", slug="invalid-input")
     return number, size, fmt

@@ -6,7 +6,10 @@
 3. Its ODRL policy is evaluated for this request: the consumer, the action, the purpose (the agreed one,
    or the `X-Purpose` header), the time, the consumer's country.
 4. A retry with an `Idempotency-Key` already used replays its delivery uncounted.
-5. Otherwise the quota is consumed and the usage event written, committed before the data is sent.
+5. Otherwise the usage event is made durable before the data is sent. When the database must decide
+   first (the agreement limits its uses, or the request carries an `Idempotency-Key`), the quota is
+   consumed and the event written in one committed transaction; otherwise the event is appended to
+   the process's usage journal, which the database takes in batches (`services/usage_journal.py`).
 
 A refusal is a Problem Details answer saying why, and is kept as an `AccessRefusal`.
 """
@@ -23,6 +26,7 @@ from flask import current_app, request
 from policy import Duration, Request, evaluate
 from policy.values import add_duration
 
+from .. import journal
 from ..db import get_session
 from ..errors import Problem
 from ..models import UsageEvent
@@ -132,11 +136,14 @@ def enter(agreement_id: str, mode: str) -> Pass:
 
 
 def meter(passed: Pass, delivery: metering.Delivery) -> None:
-    """Consume quota and write the usage event before the data is sent (check 5); nothing for replays."""
+    """Make the usage event durable before the data is sent (check 5); nothing for replays."""
     if passed.replayed is not None:
         return
-    session = get_session()
     duration = int((time.perf_counter() - passed.started) * 1000)
+    if passed.snapshot.max_uses is None and passed.key is None:
+        journal.current().append(delivery, at=passed.at, duration_ms=duration)
+        return
+    session = get_session()
     try:
         event = metering.meter(session, delivery, at=passed.at, key=passed.key, duration_ms=duration)
     except metering.QuotaExhausted as exhausted:

@@ -24,6 +24,7 @@ from policy import Policy, parse_policy
 
 from ..models import Agreement, Distribution, Offer, Organization
 from ..models.base import utcnow
+from ..services.metering import count_limit
 
 MARGIN = timedelta(seconds=60)  # overlap between polls, for transactions that commit late
 TEMPLATE_FUNCTIONS = {"mean": "avg", "count": "count", "sum": "sum", "min": "min", "max": "max"}
@@ -62,6 +63,8 @@ class Snapshot:
     min_group_size: int
     max_groups: int
     files: dict[str, FileRef]
+    max_uses: int | None
+    """The policy's `count` limit: None when uses are not limited."""
     decisions: dict[tuple[str, str], tuple[datetime, bool, tuple[str, ...]]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -159,4 +162,5 @@ class SnapshotCache:
                 min_group_size=int(aggregation.get("min_group_size") or terms.get("min_group_size") or 10),
                 max_groups=int(aggregation.get("max_rows_per_result") or 1000),
                 files=files,
+                max_uses=count_limit(agreement.policy),
             )

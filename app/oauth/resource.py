@@ -24,6 +24,8 @@ from ..services.actors import Actor
 from ..services.revocation import PENDING_KEY
 
 LEEWAY = 30  # seconds of clock skew tolerated on iat/nbf
+ACTOR_CACHE_SIZE = 4096
+_ACTORS: dict[str, Actor] = {}  # per token: the claims never change, only whether they still hold
 POLL_MARGIN = timedelta(seconds=60)  # overlap between polls, for transactions that commit late
 
 
@@ -128,6 +130,17 @@ def authenticate(resource: str) -> Actor:
         raise _unauthorized("the token is not valid yet")
     if app.extensions["dxnode.revocations"].is_revoked(str(claims.get("jti"))):
         raise _unauthorized("the token has been revoked")
+    actor = _ACTORS.get(token)
+    if actor is None:
+        actor = _actor(claims)
+        if len(_ACTORS) >= ACTOR_CACHE_SIZE:
+            _ACTORS.pop(next(iter(_ACTORS)), None)  # drop the oldest entry
+        _ACTORS[token] = actor
+    return actor
+
+
+def _actor(claims: dict[str, Any]) -> Actor:
+    """The actor a verified token's claims describe."""
     client_id = claims.get("client_id")
     sub = claims.get("sub")
     return Actor(

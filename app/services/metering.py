@@ -80,6 +80,10 @@ _CONSUME = (
     "UPDATE quota_counter SET used = used + {n}, updated_at = {now} WHERE agreement_id = {agreement}"
     " AND (max_uses IS NULL OR used + {n} <= max_uses)"
 )
+_ADD_USES = "UPDATE quota_counter SET used = used + {n}, updated_at = {now} WHERE agreement_id = {agreement}"
+_OPEN_COUNTER = (
+    "INSERT INTO quota_counter (agreement_id, used, max_uses, updated_at) VALUES ({a}, {n}, NULL, {now})"
+)
 _RECORD = (
     "INSERT INTO usage_event (id, agreement_id, dataset_id, distribution_id, consumer_org_id,"
     " provider_org_id, client_id, mode, units, records, bytes, purpose, idempotency_key, request, at, day,"
@@ -88,19 +92,25 @@ _RECORD = (
 _RECORD_FIELDS = 17
 
 
-class _Statements:
-    """The two statements of the hot path, in the driver's own parameter style, with its value formats.
+class Statements:
+    """The metering statements in the driver's own parameter style, with its value formats.
 
-    They go straight to the DB-API cursor of the session's connection (inside its transaction): the
-    statements are fixed, so SQLAlchemy's compilation and result machinery would only add time to every
-    data call. Values are always bound parameters.
+    They go straight to the DB-API cursor of a connection (inside its transaction): the statements are
+    fixed, so SQLAlchemy's compilation and result machinery would only add time to every data call.
+    Values are always bound parameters.
     """
 
     def __init__(self, paramstyle: str, sqlite: bool) -> None:
-        mark = "?" if paramstyle == "qmark" else "%s"
+        self.mark = mark = "?" if paramstyle == "qmark" else "%s"
         self.consume = _CONSUME.format(n=mark, now=mark, agreement=mark)
+        self.add_uses = _ADD_USES.format(n=mark, now=mark, agreement=mark)
+        self.open_counter = _OPEN_COUNTER.format(a=mark, n=mark, now=mark)
         self.record = _RECORD.format(values=", ".join([mark] * _RECORD_FIELDS))
         self.sqlite = sqlite
+
+    def existing_ids(self, count: int) -> str:
+        """Which of `count` event ids are already recorded."""
+        return f"SELECT id FROM usage_event WHERE id IN ({', '.join([self.mark] * count)})"  # noqa: S608
 
     def moment(self, value: datetime) -> Any:
         """A timestamp as UTCDateTime stores it: naive UTC text on SQLite, aware on PostgreSQL."""
@@ -111,17 +121,45 @@ class _Statements:
     def day(self, value: date) -> Any:
         return value.isoformat() if self.sqlite else value
 
+    def event_values(
+        self, event_id: str, delivery: Delivery, *, at: datetime, key: str | None, duration_ms: int
+    ) -> tuple[Any, ...]:
+        """The parameters of `record` for one event."""
+        return (
+            event_id,
+            delivery.agreement_id,
+            delivery.dataset_id,
+            delivery.distribution_id,
+            delivery.consumer_org_id,
+            delivery.provider_org_id,
+            delivery.client_id,
+            delivery.mode,
+            delivery.units,
+            delivery.records,
+            delivery.bytes,
+            delivery.purpose,
+            key,
+            delivery.request[:1000],
+            self.moment(at),
+            self.day(at.astimezone(UTC).date()),
+            duration_ms,
+        )
 
-_STATEMENTS: dict[str, _Statements] = {}
+
+_STATEMENTS: dict[str, Statements] = {}
 
 
-def _statements(session: Session) -> tuple[Any, _Statements]:
-    connection = session.connection()
-    dialect = connection.dialect
+def statements_for(dialect: Any) -> Statements:
+    """The metering statements of a database dialect."""
     statements = _STATEMENTS.get(dialect.name)
     if statements is None:
-        statements = _STATEMENTS[dialect.name] = _Statements(dialect.paramstyle, dialect.name == "sqlite")
-    return connection.connection.driver_connection, statements
+        statements = _STATEMENTS[dialect.name] = Statements(dialect.paramstyle, dialect.name == "sqlite")
+    return statements
+
+
+def _statements(session: Session) -> tuple[Any, Statements]:
+    connection = session.connection()
+    return connection.connection.driver_connection, statements_for(connection.dialect)
 
 
 def consume(session: Session, agreement_id: str, units: int, now: datetime) -> None:
@@ -147,28 +185,8 @@ def record(session: Session, delivery: Delivery, *, at: datetime, key: str | Non
     """Append the usage event of a delivery (in the caller's transaction); returns its id."""
     driver, statements = _statements(session)
     event_id = new_id()
-    driver.cursor().execute(
-        statements.record,
-        (
-            event_id,
-            delivery.agreement_id,
-            delivery.dataset_id,
-            delivery.distribution_id,
-            delivery.consumer_org_id,
-            delivery.provider_org_id,
-            delivery.client_id,
-            delivery.mode,
-            delivery.units,
-            delivery.records,
-            delivery.bytes,
-            delivery.purpose,
-            key,
-            delivery.request[:1000],
-            statements.moment(at),
-            statements.day(at.date()),
-            duration_ms,
-        ),
-    )
+    values = statements.event_values(event_id, delivery, at=at, key=key, duration_ms=duration_ms)
+    driver.cursor().execute(statements.record, values)
     return event_id
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Response, render_template, request
 from pydantic import ValidationError
 
+from .. import journal
 from ..db import get_session
 from ..errors import Problem, from_validation_error
 from ..models import Agreement, Dataset, Organization
@@ -71,6 +72,7 @@ def _actor() -> Actor:
 
 
 def _report(agreement_id: str, query: UsageQuery) -> usage_reports.AgreementUsage:
+    journal.settle()
     period = usage_reports.Period(query.first, query.to)
     return usage_reports.agreement_usage(get_session(), _actor(), agreement_id, period, contract_context())
 
