@@ -118,7 +118,8 @@ def _plan(routine: Routine, now: datetime, rng: random.Random) -> list[_Planned]
                 at = now
             else:
                 last = min(midnight + timedelta(hours=routine.hours[1]), now - timedelta(minutes=1))
-                first = min(midnight + timedelta(hours=routine.hours[0]), last)
+                # a window that has not opened yet today is taken as the two hours before now
+                first = min(midnight + timedelta(hours=routine.hours[0]), last - timedelta(hours=2))
                 at = first + (last - first) * rng.random()
             for call in routine.calls:
                 key = str(uuid.UUID(int=rng.getrandbits(128), version=4))
