@@ -1,0 +1,153 @@
+"""The README's Tour runs as written against a freshly loaded demo node, each answer the one it states.
+
+The demo is loaded as `make run` loads it (`dxnode demo load`, credentials written to the instance
+folder), and the node serves it from a process of its own on a free loopback port. Each role's commands
+run in one bash process with the README's node address and credentials file replaced by the test's
+(`support/tour.py`); each curl call is checked against the status and media type its comment states,
+and a few facts of the answers are checked here.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from .support import tour
+
+pytestmark = pytest.mark.slow  # the demo is loaded and a node started in a fresh interpreter
+
+ROOT = Path(__file__).resolve().parents[1]
+ROLES = ("consumer",)
+
+
+@pytest.fixture
+def port() -> int:
+    """A free loopback port for the node, chosen before the demo is loaded so its IRIs name it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def settings(settings: dict[str, object], port: int) -> dict[str, object]:
+    """The node's base URL is the address the tour calls."""
+    return {**settings, "BASE_URL": f"http://127.0.0.1:{port}"}
+
+
+@pytest.fixture
+def node(
+    app: Flask, runner: Any, database_url: str, settings: dict[str, Any], port: int, tmp_path: Path
+) -> Iterator[str]:
+    """The demo loaded by `dxnode demo load`, served from a child process; the node's URL."""
+    loaded = runner.invoke(args=["demo", "load"])
+    assert loaded.exit_code == 0, loaded.output
+    log = tmp_path / "node.log"
+    with log.open("wb") as errors:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.support.serve",
+                "--database-url",
+                database_url,
+                "--storage",
+                app.config["STORAGE_PATH"],
+                "--journal",
+                app.config["USAGE_JOURNAL_PATH"],
+                "--secret",
+                str(settings["SECRET_KEY"]),
+                "--base-url",
+                app.config["BASE_URL"],
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+    assert process.stdout is not None
+    url = process.stdout.readline().decode().strip()
+    try:
+        if not url:
+            process.wait(timeout=30)
+            pytest.fail(f"the node did not start:\n{log.read_text()}")
+        yield url
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+        process.stdout.close()
+
+
+def test_the_tour_has_a_subsection_per_role_and_every_curl_states_its_answer():
+    sections = tour.sections()
+    assert tuple(sections) == ROLES
+    for role, steps in sections.items():
+        assert steps, f"the {role} tour has no commands"
+        for step in steps:
+            if "curl " in step.commands:
+                assert step.status, f"'# {step.comment}' does not say what its curl call answers"
+
+
+def test_every_command_of_the_tour_answers_as_the_readme_says(node: str, app: Flask, tmp_path: Path):
+    credentials = Path(app.instance_path) / "demo-credentials.json"
+    sections = tour.sections()
+    failures = []
+    runs: dict[str, tour.Run] = {}
+    for role in ROLES:
+        try:
+            runs[role] = tour.run(sections[role], node, credentials, tmp_path / role)
+            tour.check_answers(runs[role])
+            CHECKS[role](runs[role])
+        except AssertionError as failure:
+            failures.append(f"--- {role} ---\n{failure}")
+    assert not failures, "\n\n".join(failures)
+
+
+def _consumer(run: tour.Run) -> None:
+    tokens = tour.answers(run, r"/oauth/token$")
+    assert tokens
+    assert all(c.json()["access_token"] and c.json()["token_type"] == "Bearer" for c in tokens)
+    pages = [c.json() for c in tour.answers(run, r"/records\?", 200) if "json" in c.media_type]
+    masked = [page for page in pages if page["masked"]]
+    assert masked, "no records page of the tour has masked fields"
+    for page in masked:
+        assert all(record[name] == "***" for record in page["records"] for name in page["masked"])
+    released = [c.json() for c in tour.answers(run, r"/aggregate$", 200)]
+    assert released
+    assert all(answer["groups"] for answer in released)
+    refused = [c.json() for c in tour.answers(run, r"/aggregate$", 422)]
+    assert refused
+    assert all(p["type"].endswith("/query-refused") and p["errors"] for p in refused)
+    _usage_counts_the_tours_calls(run)
+
+
+def _usage_counts_the_tours_calls(run: tour.Run) -> None:
+    """An agreement's usage report counts the deliveries the tour made since it read the agreement's uses."""
+    reports = tour.answers(run, r"/api/v1/agreements/[^/]+/usage$", 200)
+    assert reports
+    for report in reports:
+        agreement = report.json()["agreement_id"]
+        calls = [c for n in sorted(run.calls) for c in run.calls[n]]
+        summaries = [i for i, c in enumerate(calls) if c.url.endswith(f"/data/v1/agreements/{agreement}")]
+        assert summaries, "the tour reads the agreement's uses before its report"
+        start = summaries[-1]
+        end = calls.index(report)
+        delivered = [
+            c
+            for c in calls[start:end]
+            if f"/data/v1/agreements/{agreement}/distributions/" in c.url and c.status in (200, 206)
+        ]
+        assert delivered
+        used_before = calls[start].json()["uses"]["used"]
+        assert report.json()["quota"]["used"] == used_before + len(delivered)
+        assert report.json()["days"][-1]["refusals"] >= 1  # the leak attempt, today
+
+
+CHECKS = {"consumer": _consumer}
