@@ -11,11 +11,14 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def init_app(app: Flask) -> None:
     """Mount the API and its OpenAPI document."""
-    from . import contracts, datasets, organizations, usage  # noqa: F401 - registers the views
+    from . import billing, contracts, datasets, organizations, usage  # noqa: F401 - registers the views
     from .openapi import build_document
+    from .stripe_webhooks import bp as stripe_webhooks
 
     csrf.exempt(bp)  # bearer tokens, not cookies: no cross-site request can carry them
     app.register_blueprint(bp)
+    csrf.exempt(stripe_webhooks)  # signed by Stripe (Stripe-Signature), not a browser form
+    app.register_blueprint(stripe_webhooks)
 
     @app.get("/openapi.json")
     def openapi_document():  # type: ignore[no-untyped-def]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import jobs
 from ..db import get_session, unit_of_work
 from ..errors import Problem
-from ..services import billing_periods, ledger
+from ..payments import StripeClient
+from ..services import billing_payments, billing_periods, ledger
+from ..services import billing_payouts as billing_payouts_service
 from ..services.actors import Actor
 from .common import fail
 
@@ -42,6 +45,45 @@ def billing_close(period: str, queued: bool) -> None:
         + (f" ({totals} in minor units)" if totals else "")
         + f", {result.existing} already issued"
     )
+
+
+@billing_group.command("collect")
+@click.option("--period", metavar="YYYY-MM", help="only the invoices of this month")
+@with_appcontext
+def billing_collect(period: str | None) -> None:
+    """Charge every open invoice whose consumer has a payment method on file (Stripe PaymentIntents)."""
+    try:
+        label = billing_periods.parse_period(period).label if period else None
+        with unit_of_work() as session:
+            payments = billing_payments.collect_open(session, Actor.node(), _stripe, label)
+    except Problem as exc:
+        fail(exc)
+        return
+    for payment in payments:
+        click.echo(
+            f"invoice {payment.invoice_id}: {payment.amount_minor} {payment.currency} {payment.status}"
+        )
+    click.echo(f"{len(payments)} invoices collected")
+
+
+@billing_group.command("payouts")
+@with_appcontext
+def billing_payouts() -> None:
+    """Transfer each provider's payable balance to its Stripe connected account."""
+    try:
+        with unit_of_work() as session:
+            payouts = billing_payouts_service.pay_out(session, Actor.node(), _stripe)
+    except Problem as exc:
+        fail(exc)
+        return
+    for payout in payouts:
+        amount = f"{payout.amount_minor} {payout.currency}"
+        click.echo(f"{payout.org_id}: {amount} to {payout.destination} {payout.status}")
+    click.echo(f"{len(payouts)} payouts")
+
+
+def _stripe() -> StripeClient:
+    return billing_payments.stripe_client(current_app.config)
 
 
 @click.group("ledger")

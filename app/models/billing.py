@@ -34,6 +34,9 @@ class BillingProfile(SQLModel, table=True):
 
     org_id: str = Field(foreign_key="organization.id", primary_key=True, max_length=36, ondelete="CASCADE")
     stripe_customer_id: str | None = Field(default=None, max_length=255, unique=True)
+    stripe_payment_method_id: str | None = Field(
+        default=None, max_length=255, description="the payment method invoices are charged to"
+    )
     stripe_account_id: str | None = Field(
         default=None, max_length=255, description="the connected account payouts are transferred to"
     )

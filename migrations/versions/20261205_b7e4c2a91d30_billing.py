@@ -43,6 +43,7 @@ def upgrade() -> None:
     op.create_table('billing_profile',
     sa.Column('org_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('stripe_customer_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('stripe_payment_method_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('stripe_account_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('updated_at', app.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_billing_profile_org_id_organization'), ondelete='CASCADE'),
