@@ -24,7 +24,7 @@ from .support import tour
 pytestmark = pytest.mark.slow  # the demo is loaded and a node started in a fresh interpreter
 
 ROOT = Path(__file__).resolve().parents[1]
-ROLES = ("consumer",)
+ROLES = ("consumer", "provider", "operator", "harvester")
 
 
 @pytest.fixture
@@ -150,4 +150,34 @@ def _usage_counts_the_tours_calls(run: tour.Run) -> None:
         assert report.json()["days"][-1]["refusals"] >= 1  # the leak attempt, today
 
 
-CHECKS = {"consumer": _consumer}
+def _provider(run: tour.Run) -> None:
+    (received,) = tour.answers(run, r"/negotiations\?role=provider$", 200)
+    assert {"FINALIZED", "TERMINATED"} <= {n["state"] for n in received.json()}
+    (csv,) = tour.answers(run, r"/usage\.csv\?from=", 200)
+    assert csv.body.decode().splitlines()[0] == "day,units,records,bytes,events,refusals"
+    assert len(csv.body.decode().splitlines()) == 1 + 7  # a week of days
+    assert tour.printed(run, r"/api/v1/agreements/[^/]+$").split()[-1] == "True"  # the contract's hash
+
+
+def _operator(run: tour.Run) -> None:
+    (organizations,) = tour.answers(run, r"/api/v1/organizations$", 200)
+    assert {o["kind"] for o in organizations.json()["items"]} == {"operator", "provider", "consumer"}
+    assert "urban planning" in tour.printed(run, r"role=operator&state=REQUESTED")  # waits for the exchange
+    metrics = tour.printed(run, r"/metrics$")
+    assert 'dxnode_usage_events_total{mode="aggregate"}' in metrics
+    assert 'dxnode_agreements{status="active"}' in metrics
+
+
+def _harvester(run: tour.Run) -> None:
+    assert tour.printed(run, r"/catalog\?per_page=5$").strip() == "5 datasets"
+    assert "hydra:next" in tour.printed(run, r"/catalog\?per_page=5&page=2$")
+    (etag,) = tour.answers(run, r"/catalog\.ttl$", 200)
+    (unchanged,) = tour.answers(run, r"/catalog\.ttl$", 304)
+    assert b"ETag" in etag.body  # the headers, printed by -D -
+    assert unchanged.media_type == ""
+    (catalog,) = tour.answers(run, r"/dsp/2025-1/catalog/request", 200)
+    assert catalog.json()["@type"] == "Catalog"
+    assert len(catalog.json()["dataset"]) == 3
+
+
+CHECKS = {"consumer": _consumer, "provider": _provider, "operator": _operator, "harvester": _harvester}
