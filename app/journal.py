@@ -6,7 +6,6 @@ arrive within `USAGE_FLUSH_INTERVAL` seconds.
 
 from __future__ import annotations
 
-import atexit
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -26,7 +25,6 @@ def init_app(app: Flask) -> None:
         float(app.config["USAGE_FLUSH_INTERVAL"]),
     )
     app.extensions[EXTENSION] = journal
-    atexit.register(journal.close)
 
 
 def current() -> Journal:

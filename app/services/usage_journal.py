@@ -20,6 +20,7 @@ allocated when it is created, so a full disk refuses a journal rather than a del
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import json
 import logging
@@ -46,6 +47,7 @@ _RANDOM = threading.local()
 
 PREFIX = "usage-"
 SUFFIX = ".jsonl"
+RECOVERY_ROUNDS = 25  # look for journals of dead processes every 25th write (5 s by default)
 CAPACITY = 16 * 1024 * 1024  # bytes of one journal: tens of thousands of deliveries between writes
 MAX_BATCH = 5000
 
@@ -158,6 +160,8 @@ class Journal:
             self._stop.clear()
             self._thread = threading.Thread(target=self._run, name="dxnode-usage-journal", daemon=True)
             self._thread.start()
+            if not self._running:
+                atexit.register(self.close)  # a worker that stops writes what it journaled
             self._running = _PID[0]
 
     def close(self) -> None:
@@ -176,10 +180,13 @@ class Journal:
             self._fd = self._map = None
 
     def _run(self) -> None:
+        rounds = 0
         while not self._stop.wait(self._interval):
+            rounds += 1
             try:
                 self.flush()
-                self.recover()
+                if rounds % RECOVERY_ROUNDS == 0:
+                    self.recover()
             except Exception:
                 log.exception("writing the usage journal failed; retrying")
 
