@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the services the test suite talks to are running on loopback: PostgreSQL (installed with
 # apt-get when missing, started when stopped, with a `test` database) and Redis; and that Debian's
-# Chromium is installed for the browser tests (Playwright cannot download its own browsers here).
+# Chromium is installed for the browser tests (Playwright cannot download its own browsers here), and
+# curl for the README's Tour.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -45,5 +46,11 @@ if [ ! -x /usr/bin/chromium ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 [ -x /usr/bin/chromium ] || { echo "Chromium is not installed at /usr/bin/chromium" >&2; exit 1; }
+
+if ! command -v curl >/dev/null 2>&1; then  # the README's Tour, run by tests/test_tour.py, is curl commands
+  echo "installing curl"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+fi
 
 echo "services ready: PostgreSQL 127.0.0.1:5432 (database test), Redis 127.0.0.1:6379"
