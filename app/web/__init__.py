@@ -14,6 +14,7 @@ def init_app(app):  # type: ignore[no-untyped-def]
     from . import (  # noqa: F401 - registers the views
         account,
         auth,
+        billing_pages,
         contract_pages,
         feeds,
         home,

@@ -312,3 +312,38 @@ def test_the_shell_closes_collects_and_pays_out(
     assert "0 payouts" in again.output  # nothing is owed any more
     assert len(fake.transfers) == 4
     ledger_balances(runner)
+
+
+def test_a_declined_card_leaves_the_invoice_open_and_a_failure_event_is_recorded(
+    flow, runner, consumer, operator, make_agreement, record_use, last_month, stripe_client
+):
+    agreement = make_agreement(pricing=PER_CALL)
+    record_use(agreement, last_month.first, 3)
+    assert runner.invoke(args=["billing", "close", "--period", last_month.label]).exit_code == 0
+    _profile(flow, consumer, {"payment_method": "pm_card_chargeCustomerFail"})
+    headers = bearer(flow.token(operator, OPERATOR))
+    (invoice,) = flow.http.get("/api/v1/invoices?role=operator", headers=headers).get_json()
+    declined = flow.http.post(f"/api/v1/invoices/{invoice['id']}/collect", headers=headers)
+    assert declined.status_code == 201, declined.get_json()
+    assert declined.get_json()["status"] == "failed"
+    assert "declined" in declined.get_json()["failure_reason"]
+
+    intent = stripe_client.create_payment_intent(  # a second try the consumer starts, not yet paid
+        amount=300, currency="EUR", metadata={"invoice": invoice["id"]}, idempotency_key=f"t:{invoice['id']}"
+    )
+    failed = {
+        **intent,
+        "status": "requires_payment_method",
+        "last_payment_error": {"message": "card expired"},
+    }
+    event = {
+        "id": f"evt_failed_{intent['id']}",
+        "type": "payment_intent.payment_failed",
+        "data": {"object": failed},
+    }
+    assert deliver(flow, event).get_json()["outcome"] == "payment failed"
+    after = flow.http.get(f"/api/v1/invoices/{invoice['id']}", headers=headers).get_json()
+    assert after["status"] == "open"
+    assert [p["status"] for p in after["payments"]] == ["failed", "failed"]
+    assert after["payments"][1]["failure_reason"] == "card expired"
+    ledger_balances(runner)
