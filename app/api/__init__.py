@@ -11,7 +11,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def init_app(app: Flask) -> None:
     """Mount the API and its OpenAPI document."""
-    from . import billing, contracts, datasets, organizations, usage  # noqa: F401 - registers the views
+    from . import billing, contracts, datasets, harvest, organizations, usage  # noqa: F401 - registers the views
     from .openapi import build_document
     from .stripe_webhooks import bp as stripe_webhooks
 

@@ -187,6 +187,15 @@ class DistributionOut(BaseModel):
     stored: bool = Field(description="the bytes are in the node's storage")
 
 
+class HarvestedFrom(BaseModel):
+    """Where a harvested dataset comes from: access is requested at its home node, not here."""
+
+    source_id: str
+    source: str = Field(description="the harvest source, also the dataset's publisher here")
+    remote_iri: str | None = Field(description="the dataset's IRI at its home node")
+    request_access_at: str | None = Field(description="its page at the home node (landing page or IRI)")
+
+
 class DatasetOut(BaseModel):
     """A dataset as the API returns it."""
 
@@ -220,6 +229,9 @@ class DatasetOut(BaseModel):
     data_service_ids: list[str]
     published_at: datetime | None
     withdrawn_at: datetime | None
+    harvested: HarvestedFrom | None = Field(
+        None, description="set on datasets harvested from another catalog"
+    )
 
 
 class DatasetQuery(PageQuery):

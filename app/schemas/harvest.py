@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints
 
 from .catalog import GradeName
 from .common import PageQuery, Strict
 
 SourceFormat = Literal["auto", "turtle", "rdfxml", "jsonld", "ntriples"]
+SourceUrl = Annotated[HttpUrl, UrlConstraints(max_length=1000)]
 
 
 class SourceIn(Strict):
     """A catalog to harvest: where, in what syntax (``auto`` sniffs it), how often, and what it may do."""
 
     name: str = Field(min_length=1, max_length=200, description="also the publisher of its datasets here")
-    url: HttpUrl = Field(description="the catalog's first page (DCAT or DCAT-AP in any RDF syntax)")
+    url: SourceUrl = Field(description="the catalog's first page (DCAT or DCAT-AP in any RDF syntax)")
     format: SourceFormat = "auto"
     schedule_minutes: int | None = Field(
         None, ge=5, le=525_600, description="harvest every N minutes; null: only when asked"
@@ -39,7 +40,7 @@ class SourceIn(Strict):
 class SourcePatch(Strict):
     """Change a source; only the given fields change."""
 
-    url: HttpUrl | None = None
+    url: SourceUrl | None = None
     format: SourceFormat | None = None
     schedule_minutes: int | None = Field(None, ge=5, le=525_600)
     allow_private: bool | None = None

@@ -123,6 +123,14 @@ def to_output(bundle: Bundle, base_url: str) -> dict[str, Any]:
         "data_service_ids": bundle.service_ids,
         "published_at": d.published_at,
         "withdrawn_at": d.withdrawn_at,
+        "harvested": {
+            "source_id": d.harvest_source_id,
+            "source": bundle.publisher.name,
+            "remote_iri": d.remote_iri,
+            "request_access_at": d.landing_page or d.remote_iri,
+        }
+        if d.harvest_source_id
+        else None,
     }
 
 

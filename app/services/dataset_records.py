@@ -103,6 +103,7 @@ def dataset_record(bundle: Bundle, base_url: str) -> DatasetRecord:
         version=d.version,
         landing_page=d.landing_page or f"{base_url}/dataset/{d.id}",
         languages=tuple(d.languages),
+        source=d.remote_iri,  # a harvested dataset names the original it was copied from
         distributions=tuple(
             distribution_record(dist, base_url, tuple(service_record(s, base_url) for s in bundle.services))
             for dist in bundle.distributions

@@ -61,7 +61,7 @@ def update_source(session: Session, actor: Actor, source_id: str, data: SourcePa
     """Change the given settings of a source."""
     source = get_source(session, actor, source_id)
     given = data.model_dump(exclude_unset=True)
-    for name in ("format", "allow_private", "republish", "max_pages"):
+    for name in ("url", "format", "allow_private", "republish", "max_pages"):
         if name in given and given[name] is None:
             raise field_error(name, "may not be null")
     for name, value in given.items():

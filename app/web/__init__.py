@@ -17,6 +17,7 @@ def init_app(app):  # type: ignore[no-untyped-def]
         billing_pages,
         contract_pages,
         feeds,
+        harvest_pages,
         home,
         listings,
         offer_forms,

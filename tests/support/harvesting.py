@@ -63,3 +63,10 @@ def record_count(app: Flask, source_id: str) -> int:
             .exec(select(HarvestedRecord.id).where(col(HarvestedRecord.source_id) == source_id))
             .all()
         )
+
+
+def background_idle(app: Flask) -> None:
+    """Wait until the node's background thread has run every job queued so far (it runs them in order)."""
+    from app.jobs import _LOCAL
+
+    app.extensions[_LOCAL].submit(lambda: None).result(timeout=120)
