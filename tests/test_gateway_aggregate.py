@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import col, select
 
+from app import journal
 from app.db import get_session
 from app.models import AccessRefusal, UsageEvent
 
@@ -37,7 +38,15 @@ def _query(flow, token, agreement, query):
 
 def _rows(app, model):
     with app.app_context():
+        journal.settle()  # deliveries without a use limit reach the database from the usage journal
         return list(get_session().exec(select(model).order_by(col(model.at))))
+
+
+def test_the_agreement_lists_the_aggregate_endpoint_only(flow, agreement, token):
+    body = flow.http.get(f"/data/v1/agreements/{agreement['id']}", headers=bearer(token)).get_json()
+    (distribution,) = body["distributions"]
+    assert distribution["aggregate"].endswith(f"/distributions/{agreement['distribution_id']}/aggregate")
+    assert (distribution["file"], distribution["records"]) == (None, None)
 
 
 def test_grouped_aggregates_are_released_and_metered(app, flow, agreement, token):

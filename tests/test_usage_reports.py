@@ -16,6 +16,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlmodel import col, select
 
+from app import journal
 from app.config import load_settings
 from app.db import get_session
 from app.models import AccessRefusal, UsageEvent
@@ -102,6 +103,7 @@ def _expected_days(app, agreement_id):
     """The report's days as summed here from the stored events and refusals."""
     days = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
     with app.app_context():
+        journal.settle()  # deliveries without a use limit reach the database from the usage journal
         session = get_session()
         for event in session.exec(select(UsageEvent).where(UsageEvent.agreement_id == agreement_id)):
             day = days[event.day.isoformat()]
@@ -135,6 +137,7 @@ def _move_back(app, model, row_id, when):
 
 def _ids(app, model, agreement_id):
     with app.app_context():
+        journal.settle()
         rows = get_session().exec(
             select(model).where(model.agreement_id == agreement_id).order_by(col(model.at))
         )

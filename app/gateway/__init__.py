@@ -30,7 +30,7 @@ from ..models.base import utcnow
 from ..services import metering
 from ..services.agreements import CHANGED
 from . import gate, queries
-from .snapshots import SnapshotCache
+from .snapshots import FileRef, SnapshotCache
 from .tables import Tables, is_tabular
 
 bp = Blueprint("gateway", __name__, url_prefix="/data/v1")
@@ -74,16 +74,7 @@ def agreement_access(agreement_id: str) -> Any:
             "delivery_modes": sorted(snapshot.delivery_modes),
             "valid_until": snapshot.valid_until.isoformat().replace("+00:00", "Z"),
             "uses": {"used": counter.used if counter else 0, "limit": counter.max_uses if counter else None},
-            "distributions": [
-                {
-                    "id": f.id,
-                    "media_type": f.media_type,
-                    "byte_size": f.byte_size,
-                    "file": f"{root}/{f.id}/file" if f.path else None,
-                    "records": f"{root}/{f.id}/records" if is_tabular(f) else None,
-                }
-                for f in snapshot.files.values()
-            ],
+            "distributions": [_offered(root, f, snapshot.delivery_modes) for f in snapshot.files.values()],
         }
     )
 
@@ -154,6 +145,19 @@ def aggregate(agreement_id: str, distribution_id: str) -> Response:
         ) from None
     gate.meter(passed, passed.delivery(file, records=groups, size=len(body)))
     return _replay_header(Response(body, mimetype="application/json"), passed)
+
+
+def _offered(root: str, file: FileRef, modes: frozenset[str]) -> dict[str, Any]:
+    """A distribution and the endpoints that deliver it in the agreement's modes."""
+    tabular = is_tabular(file)
+    return {
+        "id": file.id,
+        "media_type": file.media_type,
+        "byte_size": file.byte_size,
+        "file": f"{root}/{file.id}/file" if file.path and "download" in modes else None,
+        "records": f"{root}/{file.id}/records" if tabular and "records" in modes else None,
+        "aggregate": f"{root}/{file.id}/aggregate" if tabular and "aggregate" in modes else None,
+    }
 
 
 def _paging() -> tuple[int, int, str]:
