@@ -22,6 +22,9 @@ from ..payments import CardError, StripeClient, StripeError
 from . import revenue
 from .actors import Actor, require_operator, require_role
 
+#: PaymentIntent states after which another attempt may be made (or none is needed).
+SETTLED = ("succeeded", "failed", "canceled")
+
 
 def stripe_client(config: Mapping[str, Any]) -> StripeClient:
     """The node's Stripe client, or a 503 when payments are not configured."""
@@ -78,6 +81,13 @@ def collect(session: Session, actor: Actor, stripe: Callable[[], StripeClient], 
         raise not_found("invoice", invoice_id)
     if invoice.status != InvoiceStatus.OPEN.value:
         raise conflict(f"the invoice is {invoice.status}, not open")
+    pending = session.exec(
+        select(Payment.stripe_payment_intent_id).where(
+            Payment.invoice_id == invoice.id, col(Payment.status).not_in(SETTLED)
+        )
+    ).first()
+    if pending is not None:
+        raise conflict(f"payment {pending} of this invoice is still in progress; its webhook will settle it")
     consumer = session.get(Organization, invoice.consumer_org_id)
     assert consumer is not None
     client = stripe()
