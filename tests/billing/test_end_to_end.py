@@ -119,9 +119,10 @@ def _ids(agreement_id: str, dataset_id: str, consumer: Any, provider: Any) -> di
     }
 
 
-def _profile(flow, party, body: dict[str, str]) -> None:
+def _profile(flow, party, body: dict[str, str]) -> dict[str, Any]:
     answer = flow.http.put("/api/v1/billing/profile", headers=bearer(flow.token(party, FINANCE)), json=body)
     assert answer.status_code == 200, answer.get_json()
+    return dict(answer.get_json())
 
 
 def sell(flow, world, consumer, record_use, last_month: Period, rule: str) -> dict[str, Any]:
@@ -329,6 +330,8 @@ def test_the_shell_closes_collects_and_pays_out(
     assert collected.exit_code == 0, collected.output
     assert "4000 EUR succeeded" in collected.output
     assert "1 invoices collected" in collected.output
+    customer = _profile(flow, consumer, {})["stripe_customer_id"]
+    assert customer.startswith("cus_")  # the consumer organisation's Stripe customer, made once and kept
     with StripeTransfersFake(accounts=frozenset(ACCOUNTS.values())) as fake:
         app.config["STRIPE_API_BASE"] = fake.url  # Connect transfers: localstripe has none (a FAKE)
         paid_out = runner.invoke(args=["billing", "payouts"])
