@@ -52,6 +52,16 @@ class OfferContribution(SQLModel, table=True):
     rule: dict[str, Any] = Field(sa_column=Column(json_dict(), nullable=False))
 
 
+class BillingPeriod(SQLModel, table=True):
+    """A calendar month that has been closed: when, and how many invoices it issued then."""
+
+    __tablename__ = "billing_period"
+
+    period: str = Field(primary_key=True, max_length=7, description="YYYY-MM")
+    closed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    invoices: int = Field(default=0, description="invoices issued by the first close")
+
+
 class Invoice(SQLModel, table=True):
     """What a consumer owes for one agreement in one calendar month, at the offer's prices."""
 

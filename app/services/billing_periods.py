@@ -6,7 +6,9 @@ charges; invoices, their lines and their ledger postings are written with bulk i
 event is read into Python, so closing a month costs one pass over the month's events.
 
 An invoice is unique per agreement and period: closing a period again finds the invoices already
-issued and adds nothing. Only a month that has ended can be closed.
+issued and adds nothing. Only a month that has ended can be closed. The scheduler (``dxnode jobs
+tick``) queues the close of the month before once it has been over for ``CLOSE_AFTER``, time enough for
+the data plane's usage journal to have written the month's last events.
 """
 
 from __future__ import annotations
@@ -23,13 +25,17 @@ from sqlmodel import Session, col, select
 from settlement import Charge, MonthUsage, Plan, Tier, month_charges
 from settlement.pricing import month_end
 
+from .. import jobs
 from ..errors import field_error
 from ..models import Agreement, AgreementStatus, Invoice, InvoiceLine, InvoiceStatus, Offer, UsageEvent
 from ..models.base import new_id, utcnow
+from ..models.billing import BillingPeriod
 from . import ledger
 from .actors import Actor, require_operator
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+#: How long after a month's end the scheduler waits before it closes the month.
+CLOSE_AFTER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,9 @@ def close_period(session: Session, actor: Actor, period: Period, now: datetime |
     if lines:
         session.execute(insert(InvoiceLine), lines)
     ledger.post(session, postings)
+    if session.get(BillingPeriod, period.label) is None:
+        session.add(BillingPeriod(period=period.label, closed_at=now, invoices=len(result.issued)))
+        session.flush()
     return result
 
 
@@ -136,6 +145,18 @@ def close_period_job(label: str) -> dict[str, Any]:
 
     result = close_period(get_session(), Actor.node(), parse_period(label))
     return {"period": result.period, "issued": len(result.issued), "existing": result.existing}
+
+
+@jobs.periodic("billing-close")
+def queue_due_close(now: datetime | None = None) -> None:
+    """Queue the close of last month once it has been over for `CLOSE_AFTER` and was not closed yet."""
+    from ..db import get_session
+
+    now = now or utcnow()
+    ended = (now - CLOSE_AFTER).date().replace(day=1) - timedelta(days=1)
+    label = f"{ended:%Y-%m}"
+    if get_session().get(BillingPeriod, label) is None:
+        jobs.enqueue(close_period_job, label, job_id=f"billing-close-{label}")
 
 
 def plan_of(pricing: dict[str, Any]) -> Plan:

@@ -1,4 +1,4 @@
-"""billing: invoices and their lines, payments, refunds, revenue shares, payouts, billing profiles,
+"""billing: closed months, invoices and their lines, payments, refunds, revenue shares, payouts, billing profiles,
 offers' contribution rules, processed Stripe events, and the double-entry ledger
 
 Revision ID: b7e4c2a91d30
@@ -39,6 +39,12 @@ def upgrade() -> None:
     sa.Column('type', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('received_at', app.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stripe_event'))
+    )
+    op.create_table('billing_period',
+    sa.Column('period', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
+    sa.Column('closed_at', app.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('invoices', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('period', name=op.f('pk_billing_period'))
     )
     op.create_table('billing_profile',
     sa.Column('org_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -248,6 +254,7 @@ def downgrade() -> None:
 
     op.drop_table('ledger_entry')
     op.drop_table('billing_profile')
+    op.drop_table('billing_period')
     op.drop_table('stripe_event')
     with op.batch_alter_table('ledger_transaction', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ledger_transaction_at'))

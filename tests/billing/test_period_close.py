@@ -146,3 +146,23 @@ def test_only_the_operator_closes_a_period(app, consumer):
         with pytest.raises(Problem) as refused:
             billing_periods.close_period(session, actor, billing_periods.parse_period("2020-01"))
     assert refused.value.status == 403
+
+
+def test_the_scheduler_queues_last_months_close_once_it_is_an_hour_over(app, make_agreement, record_use):
+    agreement = make_agreement(pricing=FREE_TEN)
+    record_use(agreement, datetime(2026, 4, 30, tzinfo=UTC).date(), 12)
+    with app.app_context(), unit_of_work():
+        billing_periods.queue_due_close(now=datetime(2026, 5, 1, 0, 30, tzinfo=UTC))  # too early
+    assert counts(app)[0] == 0
+    with app.app_context(), unit_of_work():
+        billing_periods.queue_due_close(now=datetime(2026, 5, 1, 1, 30, tzinfo=UTC))
+        marker = jobs.enqueue(billing_periods.plan_of, {"model": "free", "currency": "CNY"})
+    marker.wait()  # jobs run in order: the close queued before it has run
+    invoice, _ = lines_of(app, agreement["id"])
+    assert (invoice.period, invoice.total_minor) == ("2026-04", 100)
+    with app.app_context():
+        from app.models.billing import BillingPeriod
+
+        closed = get_session().get(BillingPeriod, "2026-04")
+        assert closed is not None
+        assert closed.invoices == 1
