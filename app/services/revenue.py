@@ -25,10 +25,10 @@ from .revenue_rules import contributors
 
 def payment_succeeded(session: Session, payment: Payment) -> bool:
     """Record a payment's success: the invoice paid, the shares split, the ledger posted. False if done."""
+    invoice = session.get(Invoice, payment.invoice_id, with_for_update=True)  # one payment applied at a time
+    assert invoice is not None
     if ledger.posted(session, f"payment:{payment.id}"):
         return False
-    invoice = session.get(Invoice, payment.invoice_id, with_for_update=True)
-    assert invoice is not None
     payment.status, payment.succeeded_at = "succeeded", payment.succeeded_at or utcnow()
     invoice.paid_minor += payment.amount_minor
     if invoice.paid_minor >= invoice.total_minor:
