@@ -38,16 +38,17 @@ class GraphIndex:
 
     def __init__(self, quads: Iterable[ox.Quad]) -> None:
         index: dict[Subject, dict[str, dict[Value, None]]] = {}
-        for quad in quads:
-            subject, obj = quad.subject, quad.object
-            if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):  # RDF-star is not DCAT
+        triple = ox.Triple
+        for subject, iri, obj, _ in quads:  # unpacking a quad is cheaper than reading its attributes
+            if isinstance(subject, triple) or isinstance(obj, triple):  # RDF-star is not DCAT
                 continue
             props = index.get(subject)
             if props is None:
                 props = index[subject] = {}
-            values = props.get(quad.predicate.value)
+            predicate = iri.value
+            values = props.get(predicate)
             if values is None:
-                props[quad.predicate.value] = {obj: None}
+                props[predicate] = {obj: None}
             else:
                 values[obj] = None
         self.props = index
@@ -61,7 +62,9 @@ class GraphIndex:
     def values(self, subject: Subject, predicate: str) -> list[Value]:
         """All objects of ``subject predicate``, sorted by their N-Triples form."""
         found = self.props.get(subject, {}).get(predicate)
-        return sorted(found, key=str) if found else []
+        if not found:
+            return []
+        return list(found) if len(found) == 1 else sorted(found, key=str)
 
     def has_type(self, subject: Subject, cls: str) -> bool:
         """Whether ``subject`` is stated to be a ``cls``."""

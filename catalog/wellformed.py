@@ -25,9 +25,20 @@ _IRI: Final = re.compile(
 )
 
 
+# IRIs already found good: the same IRIs (themes, licences, formats, publishers) recur in every record
+# of a catalog and each is checked when read and again when its record is built.
+_GOOD_IRIS: set[str] = set()
+_GOOD_IRIS_KEPT = 50_000
+
+
 def check_iri(value: str, what: str = "IRI") -> str:
     """Return ``value`` if it is an absolute IRI that every output format can write, else raise ValueError."""
+    if value.__class__ is str and value in _GOOD_IRIS:
+        return value
     if isinstance(value, str) and _IRI.fullmatch(value):
+        if len(_GOOD_IRIS) >= _GOOD_IRIS_KEPT:
+            _GOOD_IRIS.clear()
+        _GOOD_IRIS.add(value)
         return value
     if not isinstance(value, str) or ":" not in value:
         raise ValueError(f"{what} must be an absolute IRI, got {value!r}")

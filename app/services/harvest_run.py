@@ -11,9 +11,12 @@ and withdrawing nothing.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from sqlmodel import Session, col, select
@@ -22,7 +25,7 @@ from catalog.parse import CatalogParseError, PageReader, read_page
 
 from ..models import HarvestPage, HarvestRun, HarvestSource, RunStatus
 from ..models.base import utcnow
-from . import harvest_store, harvest_withdrawals
+from . import harvest_seen, harvest_store, harvest_withdrawals
 from .harvest_fetch import Fetched, Fetcher, FetchError, FetchLimits
 
 log = logging.getLogger(__name__)
@@ -47,7 +50,7 @@ def run_harvest(
         _pages(session, source, run, fetcher, url, checkpoint)
         run.complete = not run.incremental
         if run.complete:
-            unseen = harvest_withdrawals.unseen_records(session, source.id, run.id)
+            unseen = harvest_seen.unseen_records(session, source.id, run.id)
             run.withdrawn += harvest_withdrawals.withdraw(session, source, unseen, utcnow())
         run.status = RunStatus.SUCCEEDED.value
     except (FetchError, CatalogParseError, HarvestStop) as error:
@@ -83,6 +86,18 @@ def _first_url(session: Session, source: HarvestSource, run: HarvestRun, full: b
     return urlunsplit(parts._replace(query=query))
 
 
+@dataclass
+class _Fetched:
+    """A page fetched in this run: parsed (``page``), or unchanged since the last run (``page`` None)."""
+
+    url: str
+    fetched: Fetched
+    state: HarvestPage | None
+    digest: str
+    page: PageReader | None = None
+    next_url: str | None = None  # an unchanged page's stored link
+
+
 def _pages(
     session: Session,
     source: HarvestSource,
@@ -91,22 +106,18 @@ def _pages(
     url: str | None,
     checkpoint: Callable[[], None],
 ) -> None:
+    """Every page in turn, each stored and committed before the next is fetched."""
     read: set[str] = set()
     while url:
-        if url in read:
-            raise HarvestStop(f"paging loop: the next page {url} was already read in this run")
-        if run.pages >= source.max_pages:
-            raise HarvestStop(f"more than {source.max_pages} pages: stopped at {url} (the source's page cap)")
-        read.add(url)
-        state = None
-        if not run.incremental:
-            state = session.exec(
-                select(HarvestPage).where(HarvestPage.source_id == source.id, HarvestPage.url == url)
-            ).first()
-        fetched = fetcher.get(url, state.etag if state else None)
-        read.add(fetched.url)
-        run.pages += 1
-        url = _page(session, source, run, fetcher, fetched, state, url)
+        with _collector_paused():
+            current = _fetch(session, source, run, fetcher, url, read)
+            if current.page is None:
+                run.unchanged += harvest_seen.mark_page_seen(session, source.id, run.id, current.url)
+                url = current.next_url
+            else:
+                _store(session, source, run, current, current.page)
+                url = current.page.links.next
+            del current
         session.add(run)
         checkpoint()
         session.expunge_all()  # nothing of this page stays in memory
@@ -114,33 +125,64 @@ def _pages(
         session.add(source)
 
 
-def _page(
-    session: Session,
-    source: HarvestSource,
-    run: HarvestRun,
-    fetcher: Fetcher,
-    fetched: Fetched,
-    state: HarvestPage | None,
-    url: str,
-) -> str | None:
-    """Handle one fetched page; the URL of the next one."""
-    digest = hashlib.sha256(fetched.body).hexdigest() if fetched.status == 200 else None
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a page is handled: a parsed page is a hundred thousand small,
+    acyclic containers, and collecting while they are built would walk every live object of the process
+    again and again (about a third of a harvest's time). Reference counting still frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _fetch(
+    session: Session, source: HarvestSource, run: HarvestRun, fetcher: Fetcher, url: str, read: set[str]
+) -> _Fetched:
+    """Fetch a page (after the loop and cap checks) and parse it, unless it has not changed."""
+    if url in read:
+        raise HarvestStop(f"paging loop: the next page {url} was already read in this run")
+    if run.pages >= source.max_pages:
+        raise HarvestStop(f"more than {source.max_pages} pages: stopped at {url} (the source's page cap)")
+    read.add(url)
+    state = None
+    if not run.incremental:
+        state = session.exec(
+            select(HarvestPage).where(HarvestPage.source_id == source.id, HarvestPage.url == url)
+        ).first()
+    fetched = fetcher.get(url, state.etag if state else None)
+    read.add(fetched.url)
+    run.pages += 1
+    digest = hashlib.sha256(fetched.body).hexdigest() if fetched.status == 200 else ""
     same = state is not None and (fetched.status == 304 or digest == state.digest)
-    if same and state and harvest_store.live_records_on(session, source.id, url) == state.records:
-        run.unchanged += harvest_store.mark_page_seen(session, source.id, run.id, url)
-        return state.next_url
+    if same and state and harvest_seen.live_records_on(session, source.id, url) == state.records:
+        return _Fetched(url, fetched, state, digest, next_url=state.next_url)
     if fetched.status == 304:  # unchanged, says the server, but records were lost here: read it again
         fetched = fetcher.get(url)
         digest = hashlib.sha256(fetched.body).hexdigest()
     hint = None if source.format == "auto" else source.format
     try:
-        page: PageReader = read_page(fetched.body, hint or fetched.content_type, fetched.url)
+        page = read_page(fetched.body, hint or fetched.content_type, fetched.url)
     except CatalogParseError as error:
         raise CatalogParseError(f"page {fetched.url} is not a readable catalog: {error}") from None
+    return _Fetched(url, fetched, state, digest, page)
+
+
+def _store(
+    session: Session, source: HarvestSource, run: HarvestRun, current: _Fetched, page: PageReader
+) -> None:
+    """Store a parsed page: its new and changed datasets, its tombstones, its errors, what it looked like."""
     now = utcnow()
-    counts = harvest_store.store_page(session, source, run.id, url, page.entries, now)
+    plan = harvest_store.plan_page(
+        session, source.id, current.url, [(e.key, e.content_hash) for e in page.entries]
+    )
+    records = [page.entries[i].read() for i in plan.to_read]
+    counts = harvest_store.store_page(session, source, run.id, plan, records, now)
     for unreadable in page.errors:
-        counts.fail(unreadable.iri, "; ".join(unreadable.problems), url)
+        counts.fail(unreadable.iri, "; ".join(unreadable.problems), current.url)
     gone = [t.iri for t in page.tombstones]
     if gone:
         run.withdrawn += harvest_withdrawals.withdraw(
@@ -155,22 +197,16 @@ def _page(
         run.errors = [*run.errors, *counts.errors[:room]]
     if not run.incremental:
         live = counts.new + counts.updated + counts.unchanged
-        _remember(session, source, url, fetched, digest or "", live, page.links.next, state)
-    return page.links.next
+        _remember(session, source, current, live, page.links.next)
 
 
 def _remember(
-    session: Session,
-    source: HarvestSource,
-    url: str,
-    fetched: Fetched,
-    digest: str,
-    records: int,
-    next_url: str | None,
-    state: HarvestPage | None,
+    session: Session, source: HarvestSource, page: _Fetched, records: int, next_url: str | None
 ) -> None:
-    state = state or HarvestPage(source_id=source.id, url=url, digest=digest)
-    state.etag = fetched.etag if fetched.etag and len(fetched.etag) <= 500 else None
-    state.digest, state.records, state.fetched_at = digest, records, utcnow()
+    """What the page looked like, to skip it next time if it has not changed."""
+    state = page.state or HarvestPage(source_id=source.id, url=page.url, digest=page.digest)
+    etag = page.fetched.etag
+    state.etag = etag if etag and len(etag) <= 500 else None
+    state.digest, state.records, state.fetched_at = page.digest, records, utcnow()
     state.next_url = next_url if next_url and len(next_url) <= 2000 else None
     session.add(state)

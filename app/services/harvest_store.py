@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from catalog.parse import HarvestedDataset, PageEntry, RecordError
+from catalog.parse import HarvestedDataset, RecordError
 
 from ..models import (
     Dataset,
@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..models.base import new_id
 from .harvest_rows import DatasetRows, dataset_rows
+from .harvest_sql import insert_rows
 
 CHUNK = 500  # keys per IN (...) list
 
@@ -67,39 +68,59 @@ class _Write:
     known: _Known | None
 
 
+@dataclass
+class PagePlan:
+    """What a page needs, decided before any record is read: which to read, which only to mark seen."""
+
+    entries: Sequence[tuple[str, str]]
+    page_url: str
+    to_read: list[int] = field(default_factory=list)
+    known: dict[str, _Known] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    counts: PageCounts = field(default_factory=PageCounts)
+
+
+def plan_page(
+    session: Session, source_id: str, page_url: str, entries: Sequence[tuple[str, str]]
+) -> PagePlan:
+    """Compare the page's (key, content hash) pairs with what is stored: new or changed ones are read."""
+    plan = PagePlan(entries, page_url, known=_known(session, source_id, [key for key, _ in entries]))
+    seen: set[str] = set()
+    for position, (key, digest) in enumerate(entries):
+        if key in seen:
+            plan.counts.fail(key, "the dataset appears twice in the page; the first was kept", page_url)
+            continue
+        seen.add(key)
+        previous = plan.known.get(key)
+        if previous and previous.content_hash == digest and not previous.withdrawn:
+            plan.unchanged.append(previous.record_id)
+        else:
+            plan.to_read.append(position)
+    return plan
+
+
 def store_page(
     session: Session,
     source: HarvestSource,
     run_id: str,
-    page_url: str,
-    entries: Sequence[PageEntry],
+    plan: PagePlan,
+    results: Sequence[HarvestedDataset | RecordError],
     now: datetime,
 ) -> PageCounts:
-    """Compare the page's datasets with what is stored and write the differences."""
-    counts = PageCounts()
-    known = _known(session, source.id, [e.key for e in entries])
-    unchanged: list[str] = []
+    """Write what the plan found new or changed (``results`` are its records, read in plan order)."""
+    counts, page_url = plan.counts, plan.page_url
     writes: list[_Write] = []
-    seen: set[str] = set()
-    for entry in entries:
-        if entry.key in seen:
-            counts.fail(entry.key, "the dataset appears twice in the page; the first was kept", page_url)
-            continue
-        seen.add(entry.key)
-        previous = known.get(entry.key)
-        if previous and previous.content_hash == entry.content_hash and not previous.withdrawn:
-            unchanged.append(previous.record_id)
-            continue
-        result = entry.read()
+    for position, result in zip(plan.to_read, results, strict=True):
+        key, digest = plan.entries[position]
         if isinstance(result, RecordError):
             counts.fail(result.iri, "; ".join(result.problems), page_url)
             continue
         try:
-            writes.append(_prepare(result, entry, previous, source))
+            writes.append(_prepare(result, key, digest, plan.known.get(key), source))
         except (ValueError, TypeError) as error:
-            counts.fail(entry.key, str(error), page_url)
-    _mark_seen(session, unchanged, run_id, page_url)
-    counts.unchanged += len(unchanged)
+            counts.fail(key, str(error), page_url)
+    _mark_seen(session, plan.unchanged, run_id, page_url)
+    counts.unchanged += len(plan.unchanged)
     try:
         with session.begin_nested():
             _write(session, writes, source, run_id, page_url, now)
@@ -123,13 +144,13 @@ def store_page(
 
 
 def _prepare(
-    result: HarvestedDataset, entry: PageEntry, known: _Known | None, source: HarvestSource
+    result: HarvestedDataset, key: str, digest: str, known: _Known | None, source: HarvestSource
 ) -> _Write:
     rows = dataset_rows(
         result.record, known.dataset_id if known else None, source.org_id, source.grade, source.name
     )
     rows.issues[:0] = result.issues
-    return _Write(entry.key, entry.content_hash, rows, known)
+    return _Write(key, digest, rows, known)
 
 
 def _known(session: Session, source_id: str, keys: list[str]) -> dict[str, _Known]:
@@ -161,32 +182,6 @@ def _mark_seen(session: Session, record_ids: list[str], run_id: str, page_url: s
         )
 
 
-def mark_page_seen(session: Session, source_id: str, run_id: str, page_url: str) -> int:
-    """An unchanged page: every live record last read on it was seen in this run; how many."""
-    result = session.execute(
-        update(HarvestedRecord)
-        .where(
-            col(HarvestedRecord.source_id) == source_id,
-            col(HarvestedRecord.page_url) == page_url,
-            col(HarvestedRecord.withdrawn_at).is_(None),
-        )
-        .values(last_seen_run_id=run_id)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def live_records_on(session: Session, source_id: str, page_url: str) -> int:
-    """How many live records were last read on a page."""
-    rows = session.exec(
-        select(HarvestedRecord.id).where(
-            HarvestedRecord.source_id == source_id,
-            HarvestedRecord.page_url == page_url,
-            col(HarvestedRecord.withdrawn_at).is_(None),
-        )
-    )
-    return len(rows.all())
-
-
 def _write(
     session: Session,
     writes: Sequence[_Write],
@@ -202,8 +197,9 @@ def _write(
     changed = [w for w in writes if w.known is not None]
     common = {"status": DatasetStatus.PUBLISHED.value, "updated_at": now, "withdrawn_at": None}
     if fresh:
-        session.execute(
-            insert(Dataset),
+        insert_rows(
+            session,
+            Dataset,
             [
                 {
                     "modified": now,
@@ -241,8 +237,9 @@ def _write(
         ({"dataset_id": w.rows.dataset["id"], "document": w.rows.document} for w in writes),
     )
     if fresh:
-        session.execute(
-            insert(HarvestedRecord),
+        insert_rows(
+            session,
+            HarvestedRecord,
             [
                 {
                     "id": new_id(),
@@ -279,9 +276,7 @@ def _write(
 
 
 def _insert(session: Session, model: Any, rows: Iterable[dict[str, Any]]) -> None:
-    batch = list(rows)
-    if batch:
-        session.execute(insert(model), batch)
+    insert_rows(session, model, list(rows))
 
 
 def _delete_children(session: Session, dataset_ids: list[str]) -> None:

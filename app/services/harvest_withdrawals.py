@@ -46,20 +46,6 @@ def withdraw(session: Session, source: HarvestSource, record_ids: list[str], now
     return done
 
 
-def unseen_records(session: Session, source_id: str, run_id: str) -> list[str]:
-    """Live records of the source that this run did not see."""
-    return list(
-        session.exec(
-            select(HarvestedRecord.id).where(
-                HarvestedRecord.source_id == source_id,
-                col(HarvestedRecord.withdrawn_at).is_(None),
-                (col(HarvestedRecord.last_seen_run_id) != run_id)
-                | col(HarvestedRecord.last_seen_run_id).is_(None),
-            )
-        )
-    )
-
-
 def records_with_keys(session: Session, source_id: str, keys: list[str]) -> list[str]:
     """The ids of the source's records with these remote keys (tombstoned datasets)."""
     found: list[str] = []
