@@ -13,11 +13,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, SQLModel, col, select
 
 from ..errors import Problem, conflict, field_error, not_found
 from ..models import BillingProfile, Invoice, InvoiceStatus, Organization, Payment, Refund, Role
-from ..models.base import utcnow
+from ..models.base import new_id, utcnow
 from ..payments import CardError, StripeClient, StripeError
 from . import revenue
 from .actors import Actor, require_operator, require_role
@@ -206,16 +208,30 @@ def refund(
 
 def record_refund(session: Session, payment: Payment, stripe_refund_id: str, amount_minor: int) -> Refund:
     """A refund Stripe made, recorded once (by its id) with its reversal of the shares."""
-    known = session.exec(select(Refund).where(Refund.stripe_refund_id == stripe_refund_id)).first()
-    if known is not None:
-        return known
-    row = Refund(
-        payment_id=payment.id,
-        invoice_id=payment.invoice_id,
-        stripe_refund_id=stripe_refund_id,
-        amount_minor=amount_minor,
-    )
-    session.add(row)
-    session.flush()
-    revenue.refund_recorded(session, row)
+    values = {
+        "id": new_id(),
+        "payment_id": payment.id,
+        "invoice_id": payment.invoice_id,
+        "stripe_refund_id": stripe_refund_id,
+        "amount_minor": amount_minor,
+        "created_at": utcnow(),
+    }
+    made = insert_once(session, Refund, values, "stripe_refund_id")  # the webhook may have been first
+    row = session.exec(select(Refund).where(Refund.stripe_refund_id == stripe_refund_id)).one()
+    if made:
+        revenue.refund_recorded(session, row)
     return row
+
+
+def insert_once(session: Session, model: type[SQLModel], values: dict[str, Any], key: str = "id") -> bool:
+    """Insert a row unless one with the same unique `key` exists; whether this call inserted it.
+
+    ``INSERT … ON CONFLICT DO NOTHING``: a concurrent insert of the same key waits for the other
+    transaction and then does nothing, on PostgreSQL as on SQLite (where the first write takes the
+    database's write lock until the unit of work ends).
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = model.__table__  # type: ignore[attr-defined]
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=[key])
+    return session.execute(statement.returning(table.c[key])).first() is not None

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..errors import Problem
 from ..models import Invoice, Payment, StripeEvent
+from ..models.base import new_id, utcnow
 from ..payments.webhooks import WebhookError, verify
 from . import revenue
-from .billing_payments import record_refund
+from .billing_payments import insert_once, record_refund
 
 
 def receive(
@@ -35,12 +35,8 @@ def receive(
     event_id, kind = event.get("id"), event.get("type")
     if not isinstance(event_id, str) or not isinstance(kind, str):
         raise Problem(400, "an event has an id and a type", slug="invalid-webhook")
-    if session.get(StripeEvent, event_id) is not None:
-        return {"id": event_id, "type": kind, "duplicate": True, "outcome": "already processed"}
-    try:
-        with session.begin_nested():
-            session.add(StripeEvent(id=event_id, type=kind[:100]))
-    except IntegrityError:  # the same event, delivered twice at once: the other delivery applies it
+    if not insert_once(session, StripeEvent, {"id": event_id, "type": kind[:100], "received_at": utcnow()}):
+        # processed before, or being processed by a delivery at the same moment, which applies it
         return {"id": event_id, "type": kind, "duplicate": True, "outcome": "already processed"}
     data = event.get("data")
     obj = data.get("object") if isinstance(data, dict) else None
@@ -90,13 +86,14 @@ def _payment(session: Session, intent: dict[str, Any], create: bool) -> Payment 
     invoice = session.get(Invoice, str(invoice_id)) if invoice_id else None
     if invoice is None:
         return None
-    payment = Payment(
-        invoice_id=invoice.id,
-        stripe_payment_intent_id=intent_id,
-        amount_minor=int(intent.get("amount_received") or intent.get("amount") or 0),
-        currency=invoice.currency,
-        status=str(intent.get("status") or "processing"),
-    )
-    session.add(payment)
-    session.flush()
-    return payment
+    values = {
+        "id": new_id(),
+        "invoice_id": invoice.id,
+        "stripe_payment_intent_id": intent_id,
+        "amount_minor": int(intent.get("amount_received") or intent.get("amount") or 0),
+        "currency": invoice.currency,
+        "status": str(intent.get("status") or "processing"),
+        "created_at": utcnow(),
+    }
+    insert_once(session, Payment, values, "stripe_payment_intent_id")  # another event may have made it
+    return session.exec(select(Payment).where(Payment.stripe_payment_intent_id == intent_id)).one()

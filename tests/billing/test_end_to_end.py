@@ -9,6 +9,7 @@ last month; a consumer used the product 40 times last month at 100 minor units a
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 from app.payments.webhooks import sign
 from app.services.billing_periods import Period
 
-from ..support.actions import bearer
+from ..support.actions import Flow, bearer
 from ..support.contract_data import (
     CONSUMER_SCOPES,
     PROVIDER_SCOPES,
@@ -373,4 +374,48 @@ def test_a_declined_card_leaves_the_invoice_open_and_a_failure_event_is_recorded
     assert after["status"] == "open"
     assert [p["status"] for p in after["payments"]] == ["failed", "failed"]
     assert after["payments"][1]["failure_reason"] == "card expired"
+    ledger_balances(runner)
+
+
+def test_two_deliveries_of_one_event_at_once_apply_it_once(
+    app, flow, runner, provider, operator, make_agreement, record_use, last_month, stripe_client
+):
+    invoice = simple_invoice(flow, runner, operator, make_agreement, record_use, last_month)
+    intent = stripe_client.create_payment_intent(
+        amount=4000,
+        currency="EUR",
+        payment_method="pm_card_visa",
+        confirm=True,
+        metadata={"invoice": invoice["id"]},
+        idempotency_key=f"t:{invoice['id']}:both",
+    )
+    events = [
+        {"id": f"evt_{n}_{intent['id']}", "type": "payment_intent.succeeded", "data": {"object": intent}}
+        for n in ("a", "a", "b", "b")  # the same event twice, and a second event for the same payment twice
+    ]
+    start = threading.Barrier(len(events))
+    answers: list[Any] = [None] * len(events)
+
+    def deliver_at_once(index: int) -> None:
+        own = Flow(app.test_client())
+        start.wait()
+        answers[index] = deliver(own, events[index])
+
+    threads = [threading.Thread(target=deliver_at_once, args=(i,)) for i in range(len(events))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    outcomes = sorted(
+        a.get_json()["outcome"] if a.status_code == 200 else str(a.status_code) for a in answers
+    )
+    assert outcomes.count("payment recorded") == 1, outcomes
+    assert all(a.status_code == 200 for a in answers), outcomes
+    headers = bearer(flow.token(operator, OPERATOR))
+    paid = flow.http.get(f"/api/v1/invoices/{invoice['id']}", headers=headers).get_json()
+    assert (paid["status"], paid["paid_minor"], len(paid["payments"])) == ("paid", 4000, 1)
+    statement = flow.http.get(
+        f"/api/v1/statements/{last_month.label}?org_id={provider.org.id}", headers=headers
+    )
+    assert [line["amount_minor"] for line in statement.get_json()["lines"]] == [3900]
     ledger_balances(runner)
