@@ -1,8 +1,9 @@
 """Payouts: each provider's payable balance transferred to its Stripe connected account.
 
 The amount is the provider's ``payable`` balance in the ledger (its shares, less reversals, less what
-was paid out before). The transfer's idempotency key is derived from the revenue shares it pays, so a
-payout retried after a crash, before its result was recorded, cannot pay the same shares twice.
+was paid out before). The transfer's idempotency key is derived from the revenue shares it pays and the
+number of attempts Stripe refused before, so a payout retried after a crash, before its result was
+recorded, cannot pay the same shares twice, while one retried after a refusal is a new request.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..models import BillingProfile, Payout, RevenueShare, Role
@@ -48,6 +50,11 @@ def _transfer(
         )
     )
     digest = hashlib.sha256(" ".join(sorted(s.id for s in shares)).encode()).hexdigest()[:32]
+    failed = session.exec(
+        select(func.count())
+        .select_from(Payout)
+        .where(Payout.org_id == profile.org_id, Payout.currency == currency, Payout.status == "failed")
+    ).one()
     payout = Payout(
         org_id=profile.org_id,
         currency=currency,
@@ -64,7 +71,7 @@ def _transfer(
             destination=profile.stripe_account_id,
             transfer_group=f"payout:{payout.id}",
             metadata={"payout": payout.id, "organization": profile.org_id},
-            idempotency_key=f"payout:{profile.org_id}:{currency}:{digest}",
+            idempotency_key=f"payout:{profile.org_id}:{currency}:{digest}:{failed + 1}",
         )
     except StripeError as error:
         payout.status, payout.failure_reason = "failed", error.message[:1000]

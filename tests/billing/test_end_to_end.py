@@ -419,3 +419,28 @@ def test_two_deliveries_of_one_event_at_once_apply_it_once(
     )
     assert [line["amount_minor"] for line in statement.get_json()["lines"]] == [3900]
     ledger_balances(runner)
+
+
+def test_a_payout_refused_by_stripe_leaves_the_balance_owed_until_it_succeeds(
+    app, flow, runner, consumer, provider, operator, make_agreement, record_use, last_month
+):
+    invoice = simple_invoice(flow, runner, operator, make_agreement, record_use, last_month)
+    _profile(flow, consumer, {"payment_method": "pm_card_visa"})
+    _profile(flow, provider, {"stripe_account": "acct_1NotConnected"})
+    headers = bearer(flow.token(operator, OPERATOR))
+    assert flow.http.post(f"/api/v1/invoices/{invoice['id']}/collect", headers=headers).status_code == 201
+    with StripeTransfersFake(accounts=frozenset(ACCOUNTS.values())) as fake:
+        app.config["STRIPE_API_BASE"] = fake.url  # Connect transfers: localstripe has none (a FAKE)
+        refused = flow.http.post("/api/v1/payouts", headers=headers).get_json()
+        assert [(p["status"], p["amount_minor"]) for p in refused] == [("failed", 3900)]
+        assert "No such destination" in refused[0]["failure_reason"]
+        ledger_balances(runner)  # nothing moved
+        _profile(flow, provider, {"stripe_account": ACCOUNTS["B"]})
+        paid = flow.http.post("/api/v1/payouts", headers=headers).get_json()
+    assert [(p["status"], p["amount_minor"], p["destination"]) for p in paid] == [
+        ("paid", 3900, ACCOUNTS["B"])
+    ]
+    assert [t["amount"] for t in fake.transfers] == [3900]
+    mine = flow.http.get("/api/v1/payouts", headers=bearer(flow.token(provider, FINANCE))).get_json()
+    assert sorted(p["status"] for p in mine) == ["failed", "paid"]
+    ledger_balances(runner)
