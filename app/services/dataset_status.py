@@ -13,6 +13,7 @@ from . import grading, renderings
 from .actors import Actor, current_roles, require_role
 from .dataset_bundles import load_bundles
 from .datasets import ensure_conformant, get_dataset
+from .harvested_datasets import refuse_if_harvested
 
 D, R, P, W = (s.value for s in DatasetStatus)
 
@@ -59,6 +60,7 @@ def transition(
 ) -> Dataset:
     """Move a listing to its next status, or answer 409 naming the actions its status allows."""
     dataset = get_dataset(session, actor, dataset_id)
+    refuse_if_harvested(dataset, "published or withdrawn")
     action = ACTIONS[name]
     if dataset.status not in action.sources:
         allowed = allowed_actions(dataset.status)

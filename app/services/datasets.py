@@ -28,6 +28,7 @@ from . import grading, renderings, search
 from .actors import Actor, require_active_org, require_role
 from .dataset_bundles import Bundle, load_bundles
 from .dataset_records import dataset_record
+from .harvested_datasets import refuse_if_harvested
 from .storage import Storage
 
 _SIMPLE_FIELDS = (
@@ -66,6 +67,7 @@ def update_dataset(
 ) -> Dataset:
     """Edit a listing; a published one must stay conformant and cannot become core-grade."""
     dataset = get_dataset(session, actor, dataset_id)
+    refuse_if_harvested(dataset, "edited")
     org = _provider(session, actor, dataset.org_id)
     if dataset.status == DatasetStatus.WITHDRAWN.value:
         raise Problem(409, "a withdrawn dataset cannot be edited; republish it first", slug="conflict")

@@ -27,6 +27,7 @@ from . import grading, revenue_rules
 from .actors import Actor, require_active_org, require_role
 from .dataset_bundles import Bundle, dataset_iri, load_bundles
 from .datasets import get_dataset
+from .harvested_datasets import refuse_if_harvested
 
 #: The node's delivery modes as the contract templates name them.
 TEMPLATE_MODES = {"download": "download", "records": "api", "aggregate": "aggregate_query"}
@@ -47,6 +48,7 @@ def offer_iri(offer_id: str) -> str:
 def create_offer(session: Session, actor: Actor, dataset_id: str, data: OfferIn, base_url: str) -> Offer:
     """A provider offers a dataset; the offer must suit its grade and render with its template."""
     dataset = get_dataset(session, actor, dataset_id)
+    refuse_if_harvested(dataset, "offered")
     provider = _provider(session, actor, dataset)
     _check_grade_rules(dataset, data)
     template = _template(data)

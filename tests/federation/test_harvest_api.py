@@ -15,6 +15,7 @@ from app.models import HarvestRun, HarvestSource
 from app.services import harvest_jobs
 from tests.support.actions import bearer
 from tests.support.catalog_server import CatalogServer
+from tests.support.contract_data import offer_payload
 from tests.support.factories import PASSWORD
 from tests.support.harvesting import add_source, background_idle, harvest
 from tests.support.remote_catalogs import REMOTE, catalog_page
@@ -197,3 +198,21 @@ def test_the_operator_page_lists_sources_and_runs(flow: Any, app: Flask, operato
 def test_the_federation_page_is_for_the_operator_only(flow: Any, provider: Any) -> None:
     flow.login(provider.user.email, PASSWORD)
     assert flow.http.get("/harvest", headers={"Accept": "text/html"}).status_code == 403
+
+
+def test_a_harvested_dataset_is_not_edited_moved_or_offered_here(
+    flow: Any, app: Flask, operator: Any, remote: str
+) -> None:
+    harvest(app, add_source(app, remote, name="Harbour node"))
+    (item,) = flow.http.get("/api/v1/datasets?q=harbour").get_json()["items"]
+    headers = bearer(flow.token(operator, "org:read catalog:write operator"))
+
+    answers = [
+        flow.http.patch(f"/api/v1/datasets/{item['id']}", headers=headers, json={"version": "2"}),
+        flow.http.post(f"/api/v1/datasets/{item['id']}/withdraw", headers=headers, json={"reason": "no"}),
+        flow.http.post(f"/api/v1/datasets/{item['id']}/offers", headers=headers, json=offer_payload()),
+    ]
+
+    assert [a.status_code for a in answers] == [409, 409, 409]
+    assert [a.get_json()["type"].rsplit("/", 1)[-1] for a in answers] == ["harvested-dataset"] * 3
+    assert f"at its home node ({REMOTE}/2)" in answers[2].get_json()["detail"]
