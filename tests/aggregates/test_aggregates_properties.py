@@ -28,7 +28,8 @@ rows_strategy = st.lists(
         {
             "district": st.sampled_from(["a", "b", "c", None]),
             "band": st.sampled_from(["x", "y"]),
-            "sex": st.sampled_from(["f", "m"]),
+            # whole words: a CSV column of only `f` (or `t`) is read as booleans, by DuckDB's detection
+            "sex": st.sampled_from(["female", "male"]),
             "amount": st.integers(min_value=0, max_value=50),
             "kept": st.booleans(),
         }
