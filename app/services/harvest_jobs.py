@@ -24,6 +24,8 @@ from .harvest_fetch import FetchLimits
 from .harvest_run import run_harvest
 from .harvest_sources import get_source
 
+ABANDONED_AFTER = timedelta(hours=6)
+
 
 def limits(settings: Any = None) -> FetchLimits:
     """The per-page limits from the node's settings."""
@@ -32,15 +34,25 @@ def limits(settings: Any = None) -> FetchLimits:
 
 
 def new_run(session: Session, source: HarvestSource, trigger: str) -> HarvestRun:
-    """Record a queued run, refusing a second one while the source has one queued or running."""
+    """Record a queued run, refusing a second one while the source has one queued or running.
+
+    A run queued or running for longer than ``ABANDONED_AFTER`` is taken as abandoned (its process
+    ended without finishing it): it is marked failed and no longer blocks the source."""
+    now = utcnow()
     busy = session.exec(
-        select(HarvestRun.id).where(
+        select(HarvestRun).where(
             HarvestRun.source_id == source.id,
             col(HarvestRun.status).in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]),
         )
-    ).first()
-    if busy is not None:
-        raise conflict(f"source {source.name!r} already has run {busy} queued or running", run_id=busy)
+    ).all()
+    for other in busy:
+        if (other.started_at or other.created_at) > now - ABANDONED_AFTER:
+            raise conflict(
+                f"source {source.name!r} already has run {other.id} queued or running", run_id=other.id
+            )
+        other.status, other.finished_at = RunStatus.FAILED.value, now
+        other.error = f"abandoned: not finished after {ABANDONED_AFTER}; its process has ended"
+        session.add(other)
     run = HarvestRun(source_id=source.id, trigger=trigger)
     session.add(run)
     session.flush()

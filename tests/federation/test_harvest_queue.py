@@ -1,9 +1,10 @@
-"""Scheduled harvests go through the job queue: on RQ with a real Redis, run by a worker."""
+"""Harvests on the job queue: scheduled runs on RQ with a real Redis, and runs whose process died."""
 
 from __future__ import annotations
 
 import os
 import uuid
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -11,11 +12,12 @@ from redis import Redis
 from sqlmodel import select
 
 from app import jobs
-from app.db import get_session
-from app.models import HarvestRun
+from app.db import get_session, unit_of_work
+from app.errors import Problem
+from app.models import HarvestRun, HarvestSource
 from app.services import harvest_jobs
 from tests.support.catalog_server import CatalogServer
-from tests.support.harvesting import add_source, live_titles
+from tests.support.harvesting import add_source, harvest, live_titles
 from tests.support.remote_catalogs import REMOTE, catalog_page, numbered
 
 REDIS_URL = os.environ.get("DXNODE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -56,3 +58,30 @@ def test_a_due_source_is_harvested_by_an_rq_worker(
         (run,) = get_session().exec(select(HarvestRun)).all()
     assert (run.status, run.new) == ("succeeded", 2)
     assert set(live_titles(app, source)) == {f"{REMOTE}/1", f"{REMOTE}/2"}
+
+
+def test_a_run_abandoned_by_its_process_no_longer_blocks_its_source(
+    app: Flask, catalog_server: CatalogServer
+) -> None:
+    url = catalog_server.serve("/catalog", catalog_page(numbered(1), catalog_server.url("/catalog")))
+    source = add_source(app, url)
+    with app.app_context(), unit_of_work() as session:
+        stored = session.get(HarvestSource, source)
+        assert stored is not None
+        busy = harvest_jobs.new_run(session, stored, "manual")
+        busy.status = "running"
+    with app.app_context(), unit_of_work() as session, pytest.raises(Problem, match="already has run"):
+        harvest_jobs.new_run(session, session.get(HarvestSource, source), "manual")  # type: ignore[arg-type]
+    with app.app_context(), unit_of_work() as session:  # its process died seven hours ago
+        stuck = session.get(HarvestRun, busy.id)
+        assert stuck is not None
+        stuck.created_at = stuck.created_at - timedelta(hours=7)
+
+    run = harvest(app, source)
+
+    assert (run.status, run.new) == ("succeeded", 1)
+    with app.app_context():
+        abandoned = get_session().get(HarvestRun, busy.id)
+        assert abandoned is not None
+        assert abandoned.status == "failed"
+        assert (abandoned.error or "").startswith("abandoned: not finished after 6:00:00")
