@@ -128,6 +128,20 @@ def test_bad_metadata_names_each_field(flow, provider, steward_token):
     assert {"themes.0", "title", "distributions.0.media_type", "distributions.0.checksum_sha256"} <= fields
 
 
+def test_nul_characters_are_refused_naming_the_field(flow, provider, steward_token):
+    """No text column can keep a NUL (PostgreSQL refuses them), so the edge refuses them first."""
+    created = flow.http.post(
+        f"/api/v1/organizations/{provider.org.id}/datasets",
+        headers=bearer(steward_token),
+        json=dataset_payload(title={"en": "Air\u0000quality"}),
+    )
+    assert created.status_code == 422
+    assert created.get_json()["errors"] == [{"field": "title.en", "reason": "NUL characters are not accepted"}]
+    searched = flow.http.get("/api/v1/datasets", query_string={"theme": "a\x00b"})
+    assert searched.status_code == 422
+    assert searched.get_json()["errors"][0]["field"] == "query.theme"
+
+
 def test_nothing_is_half_written_on_refusal(flow, provider, steward_token):
     before = flow.http.get(
         f"/api/v1/organizations/{provider.org.id}/datasets", headers=bearer(steward_token)

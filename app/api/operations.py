@@ -93,6 +93,7 @@ def _parse_body(model: type[BaseModel], optional: bool = False) -> BaseModel:
             slug="malformed-json",
             errors=[{"field": "body", "reason": "not valid JSON"}],
         ) from exc
+    _refuse_nul(data, "")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -104,7 +105,29 @@ def _parse_query(model: type[BaseModel]) -> BaseModel:
     for name in request.args:
         values = request.args.getlist(name)
         data[name] = values if len(values) > 1 else values[0]
+    _refuse_nul(data, "query")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(exc, prefix="query") from exc
+
+
+def _refuse_nul(data: Any, path: str) -> None:
+    """Refuse NUL characters anywhere in the input: no text column can store them (PostgreSQL refuses)."""
+    if isinstance(data, str):
+        if "\x00" in data:
+            field = path or "body"
+            raise Problem(
+                422,
+                f"{field}: NUL characters are not accepted",
+                slug="invalid-input",
+                title="Invalid input",
+                errors=[{"field": field, "reason": "NUL characters are not accepted"}],
+            )
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_nul(key, path)
+            _refuse_nul(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _refuse_nul(value, f"{path}.{index}" if path else str(index))
