@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 LOCALSTRIPE_VENV ?= .venv-localstripe
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+TEST_TMP ?= $(or $(TMPDIR),/tmp)/dxnode-tests
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
@@ -36,8 +37,10 @@ run: $(VENV)/.installed
 	DXNODE_BASE_URL=$${DXNODE_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/gunicorn --bind $(HOST):$(PORT) \
 		--workers 2 --threads 4 --access-logfile - 'app.wsgi:app'
 
-## test: install what the tests need, then run the whole suite on SQLite and on PostgreSQL
-test: $(VENV)/.installed-test $(LOCALSTRIPE_VENV)/.installed services lint test-sqlite test-postgres
+## test: install what the tests need, then run the whole suite on SQLite and on PostgreSQL, side by side
+## (one run a core; each run's output is printed whole when it ends)
+test: $(VENV)/.installed-test $(LOCALSTRIPE_VENV)/.installed services lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 services:
 	bash scripts/ensure-services.sh
@@ -47,10 +50,11 @@ lint:
 	$(BIN)/mypy app policy catalog aggregates dsp contracts_templates settlement
 
 test-sqlite:
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite
 
 test-postgres:
-	DXNODE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -p no:cacheprovider -m "not browser"
+	DXNODE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -p no:cacheprovider -m "not browser" \
+		--basetemp=$(TEST_TMP)/postgres
 
 clean:
 	rm -rf $(VENV) $(LOCALSTRIPE_VENV) instance .pytest_cache .mypy_cache .ruff_cache
