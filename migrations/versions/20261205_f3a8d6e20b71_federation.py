@@ -145,10 +145,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("dataset", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_dataset_harvest_source_id"))
-        batch_op.drop_column("remote_iri")
-        batch_op.drop_column("harvest_source_id")
+    op.drop_index(op.f("ix_dataset_harvest_source_id"), table_name="dataset")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite's own DROP COLUMN (3.35+): a batch rebuild would drop the dataset table, and with it,
+        # foreign keys being on, every distribution, keyword and offer of every dataset.
+        op.execute("ALTER TABLE dataset DROP COLUMN remote_iri")
+        op.execute("ALTER TABLE dataset DROP COLUMN harvest_source_id")
+    else:
+        op.drop_column("dataset", "remote_iri")
+        op.drop_column("dataset", "harvest_source_id")
 
     with op.batch_alter_table("harvested_record", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_harvested_record_last_seen_run_id"))
