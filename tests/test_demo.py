@@ -1,5 +1,5 @@
-"""The demo marketplace: parties, catalog, offers, access requests and ten days of use, loaded once, into a
-demo node only."""
+"""The demo marketplace: parties, catalog, offers, access requests, ten days of use and a month billed,
+paid and shared, loaded once, into a demo node only."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 from sqlmodel import func, select
 
 from app.db import get_session
+from app.demo.billing import previous_month
 from app.demo.offers import OFFERS
 from app.models import (
     AccessRefusal,
@@ -25,13 +26,18 @@ from app.models import (
     DatasetKeyword,
     DatasetLineage,
     Distribution,
+    Invoice,
     Negotiation,
     Offer,
     Organization,
+    Payment,
     QuotaCounter,
+    RevenueShare,
     UsageEvent,
 )
-from app.services import agreement_checks, grading
+from app.services import agreement_checks, grading, ledger, statements
+from app.services.actors import Actor
+from app.services.billing_periods import parse_period
 from catalog.validate import validate
 
 from .support.actions import bearer
@@ -43,6 +49,7 @@ PROVIDERS = {"Shenzhen Municipal Open Data Bureau", "Northwind Logistics", "Qian
 CONSUMERS = {"Lumen Analytics", "Atlas Mutual Insurance"}
 PARQUET = "application/vnd.apache.parquet"
 PARQUET_FORMAT = "http://publications.europa.eu/resource/authority/file-type/PARQUET"
+INDEX = "mobility-air-index/licence"
 
 
 @pytest.fixture
@@ -259,6 +266,14 @@ def test_access_requests_stand_in_every_state(load, app):
         assert all(problem is None for _, problem in checks), checks
 
 
+def _offer_keys(app: Any) -> dict[str, str]:
+    """The demo key of each offer by its id (offers are made in the order of OFFERS)."""
+    with app.app_context():
+        made = sorted(_all(Offer), key=lambda offer: (offer.created_at, offer.id))
+        titles = {spec.terms["title"]: spec.key for spec in OFFERS}
+        return {offer.id: titles[offer.title] for offer in made if offer.title in titles}
+
+
 def _credentials(app: Any) -> dict[str, Any]:
     return dict(json.loads((Path(app.instance_path) / "demo-credentials.json").read_text()))
 
@@ -293,6 +308,7 @@ def test_agreements_in_force_were_used_over_ten_days_within_their_terms_and_limi
         counters = {c.agreement_id: c for c in _all(QuotaCounter)}
         refusals = _all(AccessRefusal)
     clients = {org["id"]: org["clients"][0]["client_id"] for org in _credentials(app)["organizations"]}
+    offer_keys = _offer_keys(app)
     in_force = {a.id for a in agreements.values() if a.status in ("active", "suspended")}
     days: dict[str, set[Any]] = defaultdict(set)
     units: Counter[str] = Counter()
@@ -300,7 +316,9 @@ def test_agreements_in_force_were_used_over_ten_days_within_their_terms_and_limi
         agreement = agreements[event.agreement_id]
         last = agreement.updated_at if agreement.status == "suspended" else now
         assert agreement.valid_from <= event.at < last, "used outside its term, or while suspended"
-        assert now - event.at < timedelta(days=11)
+        if now - event.at >= timedelta(days=11):  # only the index's reports go back to last month
+            assert offer_keys[agreement.offer_id] == INDEX
+            assert event.at.strftime("%Y-%m") == previous_month(now)
         assert event.day == event.at.date()
         assert event.mode in agreement.delivery_modes
         assert event.purpose == agreement.purpose
@@ -364,7 +382,7 @@ def test_the_usage_reports_show_the_days_of_use_to_each_consumer(load, app, flow
         used = {c.agreement_id: c.used for c in _all(QuotaCounter)}
         refused = Counter(r.agreement_id for r in _all(AccessRefusal))
     credentials = _credentials(app)
-    first = (datetime.now(UTC) - timedelta(days=12)).date().isoformat()
+    first = f"{previous_month(datetime.now(UTC))}-01"  # the index's use goes back to last month
     busy = 0
     for agreement in agreements:
         token = _token(flow, _client_of(credentials, agreement.consumer_org_id), "usage:read")
@@ -418,6 +436,47 @@ def test_the_aggregate_only_agreement_releases_groups_from_its_parquet_file(load
     )
 
 
+def test_last_month_is_closed_paid_and_shared_down_the_index_lineage(load, app):
+    load()
+    now = datetime.now(UTC)
+    month = previous_month(now)
+    offer_keys = _offer_keys(app)
+    orgs = _orgs_by_id(app)
+    with app.app_context():
+        invoices = [i for i in _all(Invoice) if i.period == month]
+        agreements = {a.id: a for a in _all(Agreement)}
+        shares = [s for s in _all(RevenueShare) if s.period == month]
+        payments = _all(Payment)
+        assert ledger.check(get_session()).ok
+    assert invoices, "last month issued no invoice"
+    assert all(i.status in ("paid", "nothing_due") for i in invoices)
+    assert {p.invoice_id for p in payments} == {i.id for i in invoices if i.total_minor > 0}
+    for invoice in invoices:
+        parts = [s.amount_minor for s in shares if s.invoice_id == invoice.id]
+        assert sum(parts) == invoice.paid_minor == invoice.total_minor
+        assert all(part >= 0 for part in parts)
+
+    (index,) = [i for i in invoices if offer_keys[agreements[i.agreement_id].offer_id] == INDEX]
+    index_shares = [s for s in shares if s.invoice_id == index.id]
+    upstream = {orgs[s.org_id] for s in index_shares if s.org_id and len(s.path) > 1}
+    assert upstream == PROVIDERS  # air quality, freight volumes and charging: three providers' inputs
+    assert any(s.role == "fee" and s.org_id is None for s in index_shares)
+    assert {s.rule for s in index_shares if len(s.path) > 1} == {"Shapley value"}
+
+    bureau = next(org_id for org_id, name in orgs.items() if name == "Shenzhen Municipal Open Data Bureau")
+    with app.app_context():
+        statement = statements.provider_statement(get_session(), Actor.node(), bureau, parse_period(month))
+    ours = sum(s.amount_minor for s in shares if s.org_id == bureau)
+    assert ours > 0
+    assert sum(line["amount_minor"] for line in statement.lines) == ours
+    assert all(line["explanation"] for line in statement.lines)
+
+
+def _orgs_by_id(app: Any) -> dict[str, str]:
+    with app.app_context():
+        return {org.id: org.name for org in _all(Organization)}
+
+
 def _snapshot() -> dict[str, Any]:
     session = get_session()
     counts = {
@@ -433,6 +492,9 @@ def _snapshot() -> dict[str, Any]:
             UsageEvent,
             QuotaCounter,
             AccessRefusal,
+            Invoice,
+            Payment,
+            RevenueShare,
         )
     }
     return {

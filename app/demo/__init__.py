@@ -3,7 +3,7 @@
 The demo's parties list datasets, make offers and negotiate agreements through the node's services, as
 they would through its pages: a catalog across every grade with stored CSV and Parquet files, offers in
 every pricing model, access requests in every state of a negotiation, and ten days of metered use of the
-agreements in force.
+agreements in force, then last month closed, its invoices paid and their revenue shared.
 
 Passwords and client secrets are random per installation and written to
 ``instance/demo-credentials.json``; the node keeps only their hashes.
@@ -21,14 +21,33 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from ..db import unit_of_work
-from ..models import AccessRefusal, Dataset, DatasetLineage, Distribution, OAuthClient, Organization, User
+from ..models import (
+    AccessRefusal,
+    Dataset,
+    DatasetLineage,
+    Distribution,
+    Invoice,
+    InvoiceLine,
+    LedgerEntry,
+    LedgerTransaction,
+    OAuthClient,
+    Organization,
+    Payment,
+    Payout,
+    Refund,
+    RevenueShare,
+    StripeEvent,
+    User,
+)
 from ..models.base import utcnow
+from ..models.billing import BillingPeriod
 from ..node import contract_context
 from ..schemas.parties import ClientCreate, OrganizationCreate
 from ..security import random_token
 from ..services import clients, parties
 from ..services.actors import Actor
 from ..services.storage import Storage
+from .billing import close_and_pay
 from .cast import Cast
 from .catalog import load_catalog
 from .contracts import earliest, make_requests
@@ -37,6 +56,18 @@ from .organizations import CLIENT_REDIRECT_URI, ORGANIZATIONS
 from .usage import record_usage
 
 CREDENTIALS_FILE = "demo-credentials.json"
+BILLING_TABLES = (
+    LedgerEntry,
+    LedgerTransaction,
+    RevenueShare,
+    Refund,
+    Payout,
+    Payment,
+    InvoiceLine,
+    Invoice,
+    BillingPeriod,
+    StripeEvent,
+)
 
 
 class DemoRefused(Exception):
@@ -73,7 +104,10 @@ def load() -> tuple[Path, bool]:
     # Metering commits every call on its own, as on the data plane: the marketplace is committed first.
     # Should this step fail, the credentials are not written and the next load starts afresh.
     with unit_of_work() as session:
-        record_usage(session, offer_ids, utcnow())
+        now = utcnow()
+        record_usage(session, offer_ids, now)
+    with unit_of_work() as session:
+        close_and_pay(session, Cast.load(session), now)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(credentials, indent=2, ensure_ascii=False))
     os.chmod(path, 0o600)
@@ -99,6 +133,8 @@ def _clear(session: Session) -> list[str]:
     Usage events and quota counters go with their agreements; refusals name their consumer without a key.
     """
     session.exec(delete(AccessRefusal))  # the node holds only demo parties (checked by the caller)
+    for table in BILLING_TABLES:  # money movements first: they keep their invoices and parties
+        session.exec(delete(table))
     keys = [str(key) for key in session.exec(select(Distribution.storage_key)) if key is not None]
     derived = select(DatasetLineage.dataset_id)
     for dataset in session.exec(select(Dataset).where(col(Dataset.id).in_(derived))):

@@ -68,7 +68,7 @@ REQUESTS: tuple[RequestSpec, ...] = (
         "sustainability reporting",
         "District indices for the sustainability reports of two property developers.",
         (Step("approve", QH), Step("sign", LUMEN_ADMIN)),
-        days_ago=16,
+        days_ago=63,
     ),
     RequestSpec(
         LUMEN,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -267,6 +268,21 @@ OFFERS: tuple[OfferSpec, ...] = (
             "purposes": ["urban planning", "sustainability reporting", "insurance pricing"],
             "max_uses": 5000,
         },
+        # Half of the index's revenue goes upstream, shared by the Shapley values of what each
+        # combination of inputs would be worth: air quality alone carries most of the index.
+        contribution={
+            "method": "shapley",
+            "upstream_basis_points": 5000,
+            "coalitions": [
+                {"inputs": ["air-quality"], "value": 60},
+                {"inputs": ["freight-volumes"], "value": 10},
+                {"inputs": ["ev-charging"], "value": 20},
+                {"inputs": ["air-quality", "freight-volumes"], "value": 75},
+                {"inputs": ["air-quality", "ev-charging"], "value": 85},
+                {"inputs": ["freight-volumes", "ev-charging"], "value": 35},
+                {"inputs": ["air-quality", "freight-volumes", "ev-charging"], "value": 100},
+            ],
+        },
     ),
 )
 
@@ -278,6 +294,8 @@ def make_offers(
     ids: dict[str, str] = {}
     for spec in OFFERS:
         terms = dict(spec.terms)
+        if spec.contribution is not None:
+            terms["contribution"] = _by_id(spec.contribution, dataset_ids)
         if spec.window_years is not None:
             year = first_request.year
             opens = datetime(year, 1, 1, tzinfo=UTC)
@@ -293,3 +311,15 @@ def make_offers(
         offer.created_at = first_request - OFFERED_BEFORE  # the node stamps a new row with its running clock
         ids[spec.key] = offer.id
     return ids
+
+
+def _by_id(rule: dict[str, Any], dataset_ids: dict[str, str]) -> dict[str, Any]:
+    """A contribution rule with its inputs named by dataset id instead of demo key."""
+    named = dict(rule)
+    if "coalitions" in named:
+        named["coalitions"] = [
+            {**c, "inputs": [dataset_ids[key] for key in c["inputs"]]} for c in named["coalitions"]
+        ]
+    if "shares" in named:
+        named["shares"] = {dataset_ids[key]: part for key, part in named["shares"].items()}
+    return named

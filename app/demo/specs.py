@@ -65,6 +65,7 @@ class OfferSpec:
     steward: str
     terms: dict[str, Any]
     window_years: int | None = None  # open from the start of the first request's year for so many years
+    contribution: dict[str, Any] | None = None  # a derived product's rule, its inputs named by dataset key
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class Routine:
 
     offer: str  # the offer the agreement was made on
     calls: tuple[Call, ...]
-    days: tuple[int, ...]  # days before the demo is loaded, 0 being that day
+    days: tuple[int, ...] | str  # days before the demo is loaded, 0 being that day; or "previous month"
     runs: int = 1
     hours: tuple[float, float] | None = (6.0, 22.0)  # the UTC hours its runs start in; None: at loading
 

@@ -1,4 +1,5 @@
-"""Ten days of the consumers' data calls under their agreements in force, delivered or refused.
+"""Ten days of the consumers' data calls under their agreements in force, delivered or refused, and a
+month of the derived index's use before them.
 
 Each consumer's client runs jobs on its agreements: dashboards refreshing record pages, nightly
 downloads, aggregate queries. The calls are judged and metered as the data plane would have done on their
@@ -24,6 +25,7 @@ from .specs import Call, Routine
 
 DAYS = 10
 EVERY_DAY = tuple(range(DAYS))
+PREVIOUS_MONTH = "previous month"  # every day of the last month that has ended, for its billing
 NIGHTLY = (0.5, 4.0)
 DURATION_MS = {"download": (4, 40), "records": (3, 25), "aggregate": (20, 120)}
 
@@ -64,6 +66,9 @@ ROUTINES: tuple[Routine, ...] = (
     Routine("freight-volumes/subscription", pages(3, "parquet"), (9, 7, 5, 3, 1)),
     Routine("freight-volumes/subscription", (Call("download"),), (8, 2)),
     Routine("mobility-air-index/licence", pages(2), EVERY_DAY),
+    # The index's monthly sustainability reports read it three times a day all through last month,
+    # the month the operator has closed and billed.
+    Routine("mobility-air-index/licence", pages(2), PREVIOUS_MONTH, runs=3),
     # The charging feed was read every night until its suspension on the day the demo is loaded.
     Routine("ev-charging/api", pages(3), EVERY_DAY[1:], hours=NIGHTLY),
     Routine("ev-charging/api", pages(1), (0,), hours=None),
@@ -111,7 +116,7 @@ def record_usage(session: Session, offer_ids: dict[str, str], now: datetime) -> 
 def _plan(routine: Routine, now: datetime, rng: random.Random) -> list[_Planned]:
     """The routine's calls, each run at a random time in its hours, its calls a second or two apart."""
     planned = []
-    for days_ago in routine.days:
+    for days_ago in _days(routine, now):
         midnight = datetime.combine(now.date() - timedelta(days=days_ago), time.min, UTC)
         for _ in range(routine.runs):
             if routine.hours is None:
@@ -126,6 +131,16 @@ def _plan(routine: Routine, now: datetime, rng: random.Random) -> list[_Planned]
                 planned.append(_Planned(at, call, key, rng.randint(*DURATION_MS[call.mode])))
                 at += timedelta(milliseconds=rng.randint(300, 2500))
     return planned
+
+
+def _days(routine: Routine, now: datetime) -> tuple[int, ...]:
+    """The days a routine runs, counted back from the loading day."""
+    if not isinstance(routine.days, str):
+        return routine.days
+    first_of_this_month = now.date().replace(day=1)
+    last_of_previous = first_of_this_month - timedelta(days=1)
+    first_of_previous = last_of_previous.replace(day=1)
+    return tuple(range((now.date() - last_of_previous).days, (now.date() - first_of_previous).days + 1))
 
 
 def _consumers(session: Session, offer_ids: dict[str, str]) -> dict[str, Consumer]:
