@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from sqlmodel import Session, col, select
@@ -30,6 +31,10 @@ from .harvest_fetch import Fetched, Fetcher, FetchError, FetchLimits
 
 log = logging.getLogger(__name__)
 MAX_ERRORS_KEPT = 1000  # per-record errors kept on a run (the count is always exact)
+# An incremental run asks for changes since a little before the last successful run started, so a
+# change the source committed while that run was reading, or a source clock a little behind, is not
+# missed; what did not change is recognised by its hash and costs nothing.
+INCREMENTAL_OVERLAP = timedelta(minutes=10)
 
 
 class HarvestStop(Exception):
@@ -81,7 +86,7 @@ def _first_url(session: Session, source: HarvestSource, run: HarvestRun, full: b
         return source.url
     run.incremental = True
     parts = urlsplit(source.url)
-    stamp = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = (since - INCREMENTAL_OVERLAP).strftime("%Y-%m-%dT%H:%M:%SZ")
     query = "&".join(q for q in (parts.query, urlencode({source.modified_since_param: stamp})) if q)
     return urlunsplit(parts._replace(query=query))
 

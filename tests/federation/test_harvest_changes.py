@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from app.services.harvest_run import INCREMENTAL_OVERLAP
 from tests.support.catalog_server import CatalogServer
 from tests.support.harvesting import add_source, harvest, live_titles, withdrawn_iris
 from tests.support.remote_catalogs import PREFIXES, REMOTE, catalog_page, numbered, serve_pages
@@ -79,7 +80,8 @@ def test_an_incremental_run_asks_for_changes_and_learns_deletions_from_tombstone
     assert second.incremental
     assert not second.complete
     assert (second.new, second.updated, second.unchanged, second.withdrawn) == (0, 1, 0, 1)
-    stamp = first.started_at.strftime("%Y-%m-%dT%H%%3A%M%%3A%SZ") if first.started_at else ""
+    assert first.started_at is not None
+    stamp = (first.started_at - INCREMENTAL_OVERLAP).strftime("%Y-%m-%dT%H%%3A%M%%3A%SZ")
     assert catalog_server.requests[-1][0] == f"/feed?modified_since={stamp}"
     assert live_titles(app, source) == {f"{REMOTE}/1": "Dataset 1", f"{REMOTE}/2": "Dataset 2, revised"}
     assert withdrawn_iris(app, source) == {f"{REMOTE}/3"}
