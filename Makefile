@@ -8,7 +8,7 @@ TEST_TMP ?= $(or $(TMPDIR),/tmp)/dxnode-tests
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres lint check-migrations services clean
+.PHONY: run run-federation test test-sqlite test-postgres lint check-migrations services clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ run: $(VENV)/.installed
 	DXNODE_BASE_URL=$${DXNODE_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/gunicorn --bind $(HOST):$(PORT) \
 		--workers 2 --threads 4 --access-logfile - 'app.wsgi:app'
 
+## run-federation: the demo node on PORT and a partner exchange on PARTNER_PORT (5001) that harvests it
+run-federation: $(VENV)/.installed
+	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) bash scripts/run-federation.sh
+
 ## test: install what the tests need, then run the whole suite on SQLite and on PostgreSQL, side by side
 ## (one run a core; each run's output is printed whole when it ends)
 test: $(VENV)/.installed-test $(LOCALSTRIPE_VENV)/.installed services lint
@@ -57,4 +61,4 @@ test-postgres:
 		--basetemp=$(TEST_TMP)/postgres
 
 clean:
-	rm -rf $(VENV) $(LOCALSTRIPE_VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCALSTRIPE_VENV) instance instance-partner .pytest_cache .mypy_cache .ruff_cache

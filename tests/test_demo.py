@@ -26,6 +26,7 @@ from app.models import (
     DatasetKeyword,
     DatasetLineage,
     Distribution,
+    HarvestSource,
     Invoice,
     Negotiation,
     Offer,
@@ -555,6 +556,31 @@ def test_a_lost_credentials_file_starts_the_demo_afresh(load, app):
     storage = Path(app.config["STORAGE_PATH"])
     assert {path.name for path in storage.iterdir()} == new_files
     assert not old_files & new_files
+
+
+def test_the_partner_exchange_lists_its_own_catalog_and_harvests_the_main_demo_node(runner, app):
+    main_catalog = "http://127.0.0.1:5000/catalog"
+    result = runner.invoke(args=["demo", "load", "--partner-of", main_catalog])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        orgs = {org.name: org.kind for org in _all(Organization)}
+        own = [d for d in _all(Dataset) if d.harvest_source_id is None]
+        (source,) = _all(HarvestSource)
+    assert orgs == {
+        "Pearl River Data Exchange": "operator",
+        "Guangzhou Metro Group": "provider",
+        "Harbour Data Exchange": "provider",  # the publisher of what the source brings
+    }
+    assert len(own) == 3
+    assert {d.status for d in own} == {"published"}
+    assert (source.url, source.allow_private, source.schedule_minutes) == (main_catalog, True, 15)
+    assert source.modified_since_param == "modified_since"
+
+    again = runner.invoke(args=["demo", "load", "--partner-of", main_catalog])
+    assert "already present" in again.output
+    refused = runner.invoke(args=["demo", "load"])  # the main demo does not mix into the partner's node
+    assert refused.exit_code != 0
+    assert "not demo data" in refused.output
 
 
 def test_demo_refuses_a_database_with_other_data(runner, make_org, app):

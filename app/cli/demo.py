@@ -14,13 +14,18 @@ def demo_group() -> None:
 
 
 @demo_group.command("load")
+@click.option(
+    "--partner-of",
+    metavar="CATALOG_URL",
+    help="load the partner exchange instead, harvesting the demo node whose catalog is at this URL",
+)
 @with_appcontext
-def demo_load() -> None:
+def demo_load(partner_of: str | None) -> None:
     """Load the demo marketplace (idempotent; refuses a database that holds other data)."""
     from ..demo import DemoRefused, load
 
     try:
-        path, created = load()
+        path, created = load(partner_of)
     except DemoRefused as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"demo data {'loaded' if created else 'already present'}; credentials in {path}")

@@ -26,6 +26,10 @@ from ..models import (
     Dataset,
     DatasetLineage,
     Distribution,
+    HarvestedRecord,
+    HarvestPage,
+    HarvestRun,
+    HarvestSource,
     Invoice,
     InvoiceLine,
     LedgerEntry,
@@ -42,11 +46,13 @@ from ..models import (
 from ..models.base import utcnow
 from ..models.billing import BillingPeriod
 from ..node import contract_context
+from ..schemas.harvest import SourceIn
 from ..schemas.parties import ClientCreate, OrganizationCreate
 from ..security import random_token
-from ..services import clients, parties
+from ..services import clients, harvest_sources, parties
 from ..services.actors import Actor
 from ..services.storage import Storage
+from . import partner
 from .billing import close_and_pay
 from .cast import Cast
 from .catalog import load_catalog
@@ -56,7 +62,11 @@ from .organizations import CLIENT_REDIRECT_URI, ORGANIZATIONS
 from .usage import record_usage
 
 CREDENTIALS_FILE = "demo-credentials.json"
-BILLING_TABLES = (
+DEPENDENT_TABLES = (
+    HarvestedRecord,
+    HarvestPage,
+    HarvestRun,
+    HarvestSource,
     LedgerEntry,
     LedgerTransaction,
     RevenueShare,
@@ -79,10 +89,12 @@ def credentials_path() -> Path:
     return Path(current_app.instance_path) / CREDENTIALS_FILE
 
 
-def load() -> tuple[Path, bool]:
-    """Create the demo marketplace; returns the credentials file and whether anything was created."""
+def load(partner_of: str | None = None) -> tuple[Path, bool]:
+    """Create the demo marketplace, or with `partner_of` (another demo node's catalog URL) the partner
+    exchange that harvests it; returns the credentials file and whether anything was created."""
     path = credentials_path()
-    demo_names = {org["name"] for org in ORGANIZATIONS}
+    organizations = partner.ORGANIZATIONS if partner_of else ORGANIZATIONS
+    demo_names = {org["name"] for org in organizations} | ({partner.SOURCE} if partner_of else set())
     # The node's first signing key is written in a transaction of its own, which SQLite would keep
     # waiting behind the demo's: have it made before the demo's unit of work begins.
     current_app.extensions["dxnode.keyring"].jwks()
@@ -96,11 +108,16 @@ def load() -> tuple[Path, bool]:
         if existing == demo_names and path.exists():
             return path, False
         old_files = _clear(session) if existing else []  # credentials lost: start the demo afresh
-        credentials = _create(session)
-        offer_ids = _create_marketplace(session)
+        credentials = _create(session, organizations)
+        if partner_of:
+            _create_partner(session, partner_of)
+        else:
+            offer_ids = _create_marketplace(session)
     storage = Storage(Path(current_app.config["STORAGE_PATH"]))
     for key in old_files:  # once the new demo is committed
         storage.delete(key)
+    if partner_of:
+        return _write(path, credentials), True
     # Metering commits every call on its own, as on the data plane: the marketplace is committed first.
     # Should this step fail, the credentials are not written and the next load starts afresh.
     with unit_of_work() as session:
@@ -108,10 +125,41 @@ def load() -> tuple[Path, bool]:
         record_usage(session, offer_ids, now)
     with unit_of_work() as session:
         close_and_pay(session, Cast.load(session), now)
+    return _write(path, credentials), True
+
+
+def _write(path: Path, credentials: dict[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(credentials, indent=2, ensure_ascii=False))
     os.chmod(path, 0o600)
-    return path, True
+    return path
+
+
+def _create_partner(session: Session, catalog_url: str) -> None:
+    """The partner exchange's catalog, and the main demo node's catalog as its harvest source."""
+    config = current_app.config
+    cast = Cast.load(session)
+    storage = Storage(Path(config["STORAGE_PATH"]))
+    load_catalog(
+        session,
+        cast,
+        storage,
+        int(config["UPLOAD_MAX_BYTES"]),
+        config["BASE_URL"],
+        partner.LISTINGS,
+        partner.OPERATOR_ADMIN,
+    )
+    source = SourceIn.model_validate(
+        {
+            "name": partner.SOURCE,
+            "url": catalog_url,
+            "schedule_minutes": 15,
+            "allow_private": True,  # the demo nodes share one machine
+            "modified_since_param": "modified_since",
+            "jurisdiction": "CN",
+        }
+    )
+    harvest_sources.create_source(session, cast.actor(partner.OPERATOR_ADMIN), source)
 
 
 def _create_marketplace(session: Session) -> dict[str, str]:
@@ -133,7 +181,7 @@ def _clear(session: Session) -> list[str]:
     Usage events and quota counters go with their agreements; refusals name their consumer without a key.
     """
     session.exec(delete(AccessRefusal))  # the node holds only demo parties (checked by the caller)
-    for table in BILLING_TABLES:  # money movements first: they keep their invoices and parties
+    for table in DEPENDENT_TABLES:  # harvests and money movements first: they keep their parties
         session.exec(delete(table))
     keys = [str(key) for key in session.exec(select(Distribution.storage_key)) if key is not None]
     derived = select(DatasetLineage.dataset_id)
@@ -146,7 +194,7 @@ def _clear(session: Session) -> list[str]:
     return keys
 
 
-def _create(session: Session) -> dict[str, Any]:
+def _create(session: Session, organizations: list[dict[str, Any]]) -> dict[str, Any]:
     node = Actor.node()
     base = current_app.config["BASE_URL"]
     out: dict[str, Any] = {
@@ -154,7 +202,7 @@ def _create(session: Session) -> dict[str, Any]:
         "base_url": base,
         "organizations": [],
     }
-    for spec in ORGANIZATIONS:
+    for spec in organizations:
         data = OrganizationCreate.model_validate(
             {k: spec[k] for k in ("name", "jurisdiction", "publisher_type", "homepage", "email")}
             | {"kind": "provider" if spec["kind"] == "operator" else spec["kind"]}

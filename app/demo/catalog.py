@@ -21,12 +21,18 @@ REVIEW_NOTE = "Metadata, grade and delivery rules checked against the classifica
 
 
 def load_catalog(
-    session: Session, cast: Cast, storage: Storage, max_bytes: int, base_url: str
+    session: Session,
+    cast: Cast,
+    storage: Storage,
+    max_bytes: int,
+    base_url: str,
+    listings: tuple[Listing, ...] = LISTINGS,
+    reviewer_email: str = REVIEWER,
 ) -> dict[str, str]:
     """List every demo dataset, publishing all but the core one; their ids by listing key."""
-    reviewer = cast.actor(REVIEWER)
+    reviewer = cast.actor(reviewer_email)
     ids: dict[str, str] = {}
-    for listing in LISTINGS:
+    for listing in listings:
         steward = cast.actor(listing.steward)
         data = DatasetCreate.model_validate(_metadata(listing, cast, ids))
         dataset = datasets.create_dataset(session, steward, cast.orgs[listing.provider].id, data, base_url)
