@@ -10,10 +10,7 @@ A request the node never finished reading was never metered.
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,73 +22,38 @@ from sqlmodel import select
 from app.db import get_session
 from app.models import AccessRefusal, QuotaCounter, UsageEvent
 
+from .support import node_process
 from .support.actions import bearer
 from .support.contract_data import agreement_in_force, data_token, sample_csv
+from .support.node_process import NodeProcess
 
 pytestmark = pytest.mark.slow  # each test starts the node twice in a fresh interpreter
 
-ROOT = Path(__file__).resolve().parents[1]
 # Larger than loopback's socket buffers (4 MiB for the sender at most, and the reader's window stays
 # small while it reads nothing), so the node is still writing the file when it is killed.
 LARGE_ROWS = 500_000  # about 17 MB
 
 
-@dataclass
-class Node:
-    """A node serving HTTP from a child process."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-
-    def kill(self) -> None:
-        """SIGKILL: the process ends at once, whatever it was doing."""
-        self.process.kill()
-        self.process.wait(timeout=30)
-
-
 @pytest.fixture
 def start_node(app: Flask, database_url: str, settings: dict[str, Any], tmp_path: Path) -> Iterator[Any]:
     """Start the app under test's twin in a child process (same database, storage, secret, base URL)."""
-    started: list[subprocess.Popen[bytes]] = []
+    started: list[NodeProcess] = []
 
-    def start() -> Node:
-        log = tmp_path / f"node-{len(started) + 1}.log"
-        with log.open("wb") as errors:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "tests.support.serve",
-                    "--database-url",
-                    database_url,
-                    "--storage",
-                    app.config["STORAGE_PATH"],
-                    "--journal",
-                    app.config["USAGE_JOURNAL_PATH"],
-                    "--secret",
-                    str(settings["SECRET_KEY"]),
-                    "--base-url",
-                    app.config["BASE_URL"],
-                ],
-                cwd=ROOT,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-            )
-        started.append(process)
-        assert process.stdout is not None
-        url = process.stdout.readline().decode().strip()
-        if not url:
-            process.wait(timeout=30)
-            pytest.fail(f"the node did not start:\n{log.read_text()}")
-        return Node(url, process)
+    def start() -> NodeProcess:
+        node = node_process.start(
+            database_url=database_url,
+            storage=app.config["STORAGE_PATH"],
+            journal=app.config["USAGE_JOURNAL_PATH"],
+            secret=str(settings["SECRET_KEY"]),
+            base_url=app.config["BASE_URL"],
+            log=tmp_path / f"node-{len(started) + 1}.log",
+        )
+        started.append(node)
+        return node
 
     yield start
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
-        assert process.stdout is not None
-        process.stdout.close()
+    for node in started:
+        node.stop()
 
 
 def _path(agreement: dict[str, Any], what: str) -> str:

@@ -9,9 +9,6 @@ and a few facts of the answers are checked here.
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,20 +16,17 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from .support import tour
+from .support import node_process, tour
 
 pytestmark = pytest.mark.slow  # the demo is loaded and a node started in a fresh interpreter
 
-ROOT = Path(__file__).resolve().parents[1]
 ROLES = ("consumer", "provider", "operator", "harvester")
 
 
 @pytest.fixture
 def port() -> int:
     """A free loopback port for the node, chosen before the demo is loaded so its IRIs name it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    return node_process.free_port()
 
 
 @pytest.fixture
@@ -48,41 +42,19 @@ def node(
     """The demo loaded by `dxnode demo load`, served from a child process; the node's URL."""
     loaded = runner.invoke(args=["demo", "load"])
     assert loaded.exit_code == 0, loaded.output
-    log = tmp_path / "node.log"
-    with log.open("wb") as errors:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.support.serve",
-                "--database-url",
-                database_url,
-                "--storage",
-                app.config["STORAGE_PATH"],
-                "--journal",
-                app.config["USAGE_JOURNAL_PATH"],
-                "--secret",
-                str(settings["SECRET_KEY"]),
-                "--base-url",
-                app.config["BASE_URL"],
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-        )
-    assert process.stdout is not None
-    url = process.stdout.readline().decode().strip()
+    node = node_process.start(
+        database_url=database_url,
+        storage=app.config["STORAGE_PATH"],
+        journal=app.config["USAGE_JOURNAL_PATH"],
+        secret=str(settings["SECRET_KEY"]),
+        base_url=app.config["BASE_URL"],
+        port=port,
+        log=tmp_path / "node.log",
+    )
     try:
-        if not url:
-            process.wait(timeout=30)
-            pytest.fail(f"the node did not start:\n{log.read_text()}")
-        yield url
+        yield node.url
     finally:
-        process.kill()
-        process.wait(timeout=30)
-        process.stdout.close()
+        node.stop()
 
 
 def test_the_tour_has_a_subsection_per_role_and_every_curl_states_its_answer():

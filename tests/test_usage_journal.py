@@ -8,8 +8,6 @@ step is what the test put there (by reading a report, by `settle`, or by recover
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,10 +25,11 @@ from app.journal import EXTENSION as JOURNAL
 from app.models import QuotaCounter, UsageEvent
 from app.services.usage_journal import Journal, write_events
 
+from .support import node_process
 from .support.actions import bearer
 from .support.contract_data import agreement_in_force, data_token
+from .support.node_process import NodeProcess
 
-ROOT = Path(__file__).resolve().parents[1]
 HOUR = 3600.0
 
 
@@ -192,43 +191,28 @@ def test_deliveries_of_a_killed_node_are_recovered_by_the_next(
     """SIGKILL after three deliveries: nothing was written to the database, nothing is lost."""
     token = data_token(flow, consumer, unlimited["id"])
 
-    def start() -> tuple[subprocess.Popen[bytes], str]:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.support.serve",
-                "--database-url",
-                database_url,
-                "--storage",
-                app.config["STORAGE_PATH"],
-                "--journal",
-                app.config["USAGE_JOURNAL_PATH"],
-                "--flush-interval",
-                str(HOUR),
-                "--secret",
-                str(settings["SECRET_KEY"]),
-                "--base-url",
-                app.config["BASE_URL"],
-            ],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+    def start(name: str) -> NodeProcess:
+        return node_process.start(
+            database_url=database_url,
+            storage=app.config["STORAGE_PATH"],
+            journal=app.config["USAGE_JOURNAL_PATH"],
+            flush_interval=HOUR,
+            secret=str(settings["SECRET_KEY"]),
+            base_url=app.config["BASE_URL"],
+            log=tmp_path / f"{name}.log",
         )
-        assert process.stdout is not None
-        return process, process.stdout.readline().decode().strip()
 
-    first, url = start()
+    first = start("first")
     try:
         for page in (1, 2, 3):
-            assert requests.get(url + _records(unlimited, page), headers=bearer(token), timeout=60).ok
+            assert requests.get(first.url + _records(unlimited, page), headers=bearer(token), timeout=60).ok
     finally:
-        first.kill()
-        first.wait(timeout=30)
+        first.stop()
     assert _events(app, unlimited["id"]) == []
     assert len(_journal_lines(app)) == 3
 
-    second, url = start()
+    second = start("second")
+    url = second.url
     try:
         assert requests.get(url + _records(unlimited, 4), headers=bearer(token), timeout=60).ok
         # its writer recovered the dead node's journal when it started; reading a report settles its own
@@ -237,10 +221,6 @@ def test_deliveries_of_a_killed_node_are_recovered_by_the_next(
         )
         assert report.json()["uses"] == {"used": 4, "limit": None}
     finally:
-        second.kill()
-        second.wait(timeout=30)
-        for process in (first, second):
-            assert process.stdout is not None
-            process.stdout.close()
+        second.stop()
     assert sorted(e.request.rsplit("=", 1)[1] for e in _events(app, unlimited["id"])) == ["1", "2", "3", "4"]
     assert _used(app, unlimited["id"]) == 4

@@ -9,9 +9,6 @@ harvests run through each node's own `dxnode harvest` commands.
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,18 +26,12 @@ from app.schemas.catalog import DatasetCreate
 from app.services import dataset_status, datasets
 from app.services.actors import Actor
 from tests.conftest import _migrate
+from tests.support import node_process
 from tests.support.catalog_data import dataset_payload
+from tests.support.node_process import NodeProcess
 
 pytestmark = pytest.mark.slow  # two node processes in fresh interpreters
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    """A port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -49,7 +40,7 @@ class Node:
 
     url: str
     app: Flask
-    process: subprocess.Popen[bytes]
+    served: NodeProcess
 
     def publish(self, title: str, provider: str) -> str:
         """A provider of this node lists a general-1 dataset and it is published; its id."""
@@ -97,49 +88,32 @@ def start_node(settings: dict[str, Any], tmp_path: Path) -> Iterator[Any]:
     started: list[Node] = []
 
     def start(name: str, database_url: str) -> Node:
-        port = free_port()
+        port = node_process.free_port()
         url = f"http://127.0.0.1:{port}"
         storage = tmp_path / name / "storage"
         storage.mkdir(parents=True)
         overrides = {**settings, "DATABASE_URL": database_url, "BASE_URL": url, "STORAGE_PATH": str(storage)}
         app = create_app(overrides)
         app.instance_path = str(tmp_path / name / "instance")
-        log = tmp_path / f"{name}.log"
-        with log.open("wb") as errors:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "tests.support.serve",
-                    "--database-url",
-                    database_url,
-                    "--storage",
-                    str(storage),
-                    "--secret",
-                    str(settings["SECRET_KEY"]),
-                    "--base-url",
-                    url,
-                    "--port",
-                    str(port),
-                ],
-                cwd=ROOT,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-            )
-        assert process.stdout is not None
-        if process.stdout.readline().decode().strip() != url:
-            process.kill()
-            pytest.fail(f"node {name} did not start:\n{log.read_text()}")
-        node = Node(url, app, process)
+        served = node_process.start(
+            database_url=database_url,
+            storage=storage,
+            journal=tmp_path / name / "journal",
+            secret=str(settings["SECRET_KEY"]),
+            base_url=url,
+            port=port,
+            log=tmp_path / f"{name}.log",
+        )
+        if served.url != url:
+            served.stop()
+            pytest.fail(f"node {name} listens at {served.url}, not {url}")
+        node = Node(url, app, served)
         started.append(node)
         return node
 
     yield start
     for node in started:
-        node.process.kill()
-        node.process.wait(timeout=30)
-        assert node.process.stdout is not None
-        node.process.stdout.close()
+        node.served.stop()
         from app.db import EXTENSION
 
         node.app.extensions[EXTENSION].kw["bind"].dispose()
