@@ -54,11 +54,11 @@ lint:
 	$(BIN)/mypy app policy catalog aggregates dsp contracts_templates settlement
 
 test-sqlite:
-	$(BIN)/python -m pytest -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite
+	$(BIN)/python -m pytest -p no:cacheprovider --basetemp=$(TEST_TMP)-sqlite
 
 test-postgres:
 	DXNODE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -p no:cacheprovider -m "not browser" \
-		--basetemp=$(TEST_TMP)/postgres
+		--basetemp=$(TEST_TMP)-postgres
 
 clean:
 	rm -rf $(VENV) $(LOCALSTRIPE_VENV) instance instance-partner .pytest_cache .mypy_cache .ruff_cache
