@@ -71,6 +71,7 @@ class KeyRing:
         self._public: dict[str, RSAKey] = {}
         self._loaded_at = 0.0
         self._verified: dict[str, jwt.Token] = {}
+        self.admitted: dict[tuple[str, str], Any] = {}  # (token, resource) -> what resource.py checked
 
     def load(self, session: Session) -> None:
         """(Re)read the keys from the database, creating the first key when there is none."""
@@ -85,6 +86,7 @@ class KeyRing:
         with self._lock:
             self._public, self._signing, self._loaded_at = public, signing, time.monotonic()
             self._verified = {}  # a retired key's tokens must be verified afresh
+            self.admitted = {}
 
     def ensure_loaded(self) -> None:
         """Load the keys (creating the first one on a new node) before any other write begins.
@@ -133,6 +135,12 @@ class KeyRing:
             self._verified.pop(next(iter(self._verified)), None)  # drop the oldest entry
         self._verified[token] = decoded
         return decoded
+
+    def remember(self, token: str, resource: str, admitted: Any) -> None:
+        """Keep what a resource server checked of a verified token, until the keys change."""
+        if len(self.admitted) >= VERIFIED_CACHE_SIZE:
+            self.admitted.pop(next(iter(self.admitted)), None)  # drop the oldest entry
+        self.admitted[(token, resource)] = admitted
 
     def jwks(self) -> dict[str, Any]:
         """The public keys as a JWK Set."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,8 +25,6 @@ from ..services.actors import Actor
 from ..services.revocation import PENDING_KEY
 
 LEEWAY = 30  # seconds of clock skew tolerated on iat/nbf
-ACTOR_CACHE_SIZE = 4096
-_ACTORS: dict[str, Actor] = {}  # per token: the claims never change, only whether they still hold
 POLL_MARGIN = timedelta(seconds=60)  # overlap between polls, for transactions that commit late
 
 
@@ -103,13 +102,43 @@ def bearer_token() -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+@dataclass(frozen=True)
+class Admitted:
+    """What never changes about a verified token for one resource server: its actor and its times."""
+
+    actor: Actor
+    expires: int
+    not_before: float
+    jti: str
+
+
 def authenticate(resource: str) -> Actor:
-    """Validate the request's access token for one of this node's resource servers and return its actor."""
+    """Validate the request's access token for one of this node's resource servers and return its actor.
+
+    Signature, type, issuer and audience are checked once per token and resource and remembered (with
+    the keyring's verified tokens, forgotten when the keys change); expiry and revocation on every call.
+    """
     token = bearer_token()
     if token is None:
         raise _unauthorized()
     app = current_app
     keyring = app.extensions["dxnode.keyring"]
+    admitted: Admitted | None = keyring.admitted.get((token, resource))
+    if admitted is None:
+        admitted = _admit(keyring, token, str(app.config["BASE_URL"]), resource)
+        keyring.remember(token, resource, admitted)
+    now = time.time()
+    if admitted.expires <= now:
+        raise _unauthorized("the token has expired")
+    if admitted.not_before > now + LEEWAY:
+        raise _unauthorized("the token is not valid yet")
+    if app.extensions["dxnode.revocations"].is_revoked(admitted.jti):
+        raise _unauthorized("the token has been revoked")
+    return admitted.actor
+
+
+def _admit(keyring: Any, token: str, issuer: str, resource: str) -> Admitted:
+    """The checks that hold for the token's whole life: signature, type, issuer, audience, claims."""
     try:
         decoded = keyring.verified(token)
     except Exception as exc:
@@ -117,26 +146,16 @@ def authenticate(resource: str) -> Actor:
     if decoded.header.get("typ") != "at+jwt":
         raise _unauthorized("not an access token (typ must be at+jwt)")
     claims = decoded.claims
-    now = time.time()
-    if claims.get("iss") != app.config["BASE_URL"]:
+    if claims.get("iss") != issuer:
         raise _unauthorized("the token was issued by another server")
-    expected = f"{app.config['BASE_URL']}/{resource}"
+    expected = f"{issuer}/{resource}"
     aud = claims.get("aud")
     if expected not in (aud if isinstance(aud, list) else [aud]):
         raise _unauthorized(f"the token is not meant for this resource server ({expected})")
-    if not isinstance(claims.get("exp"), int) or claims["exp"] <= now:
+    if not isinstance(claims.get("exp"), int):
         raise _unauthorized("the token has expired")
-    if claims.get("nbf", 0) > now + LEEWAY or claims.get("iat", 0) > now + LEEWAY:
-        raise _unauthorized("the token is not valid yet")
-    if app.extensions["dxnode.revocations"].is_revoked(str(claims.get("jti"))):
-        raise _unauthorized("the token has been revoked")
-    actor = _ACTORS.get(token)
-    if actor is None:
-        actor = _actor(claims)
-        if len(_ACTORS) >= ACTOR_CACHE_SIZE:
-            _ACTORS.pop(next(iter(_ACTORS)), None)  # drop the oldest entry
-        _ACTORS[token] = actor
-    return actor
+    not_before = max(claims.get("nbf", 0), claims.get("iat", 0))
+    return Admitted(_actor(claims), claims["exp"], not_before, str(claims.get("jti")))
 
 
 def _actor(claims: dict[str, Any]) -> Actor:
