@@ -10,6 +10,7 @@ from flask import Response, current_app
 
 from ..db import get_session
 from ..payments import StripeClient
+from ..responses import csv_attachment
 from ..schemas.billing import (
     BillingProfileIn,
     BillingProfileOut,
@@ -191,11 +192,7 @@ def statement(actor: Actor, period: str, query: StatementQuery) -> dict[str, Any
 def statement_csv(actor: Actor, period: str, query: StatementQuery) -> Response:
     """The statement's lines as CSV with a header row."""
     found = _statement(actor, period, query)
-    return Response(
-        statements.to_csv(found),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{statements.csv_filename(found)}"'},
-    )
+    return csv_attachment(statements.to_csv(found), statements.csv_filename(found))
 
 
 @bp.get("/ledger/check")

@@ -9,6 +9,7 @@ from flask import Response
 from .. import journal
 from ..db import get_session
 from ..node import contract_context
+from ..responses import csv_attachment
 from ..schemas.usage import AgreementUsageOut, UsageQuery, UsageSummaryOut, UsageSummaryQuery
 from ..services import usage_reports
 from ..services.actors import Actor
@@ -51,11 +52,7 @@ def agreement_usage(actor: Actor, agreement_id: str, query: UsageQuery) -> dict[
 def agreement_usage_csv(actor: Actor, agreement_id: str, query: UsageQuery) -> Response:
     """The days of the JSON report as CSV with a header row: day, units, records, bytes, events, refusals."""
     report = _report(actor, agreement_id, query)
-    return Response(
-        usage_reports.to_csv(report),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{usage_reports.csv_filename(report)}"'},
-    )
+    return csv_attachment(usage_reports.to_csv(report), usage_reports.csv_filename(report))
 
 
 @bp.get("/usage")

@@ -15,6 +15,7 @@ from flask import Response, jsonify, render_template, request
 from ..db import get_session
 from ..errors import field_error
 from ..models import Organization
+from ..responses import csv_attachment
 from ..services import billing_invoices, billing_periods, statements
 from ..services.actors import Actor
 from . import bp
@@ -80,11 +81,7 @@ def invoice_csv(invoice_id: str) -> Response:
         writer.writerow(
             [getattr(line, name) if getattr(line, name) is not None else "" for name in LINE_COLUMNS]
         )
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="invoice-{found.id}.csv"'},
-    )
+    return csv_attachment(out.getvalue(), f"invoice-{found.id}.csv")
 
 
 @bp.get("/billing/statements/<period>")
@@ -107,11 +104,7 @@ def statement_json(period: str) -> Response:
 def statement_csv(period: str) -> Response:
     """The statement's lines as CSV."""
     found = _statement(period)
-    return Response(
-        statements.to_csv(found),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{statements.csv_filename(found)}"'},
-    )
+    return csv_attachment(statements.to_csv(found), statements.csv_filename(found))
 
 
 def _statement(period: str) -> statements.Statement:

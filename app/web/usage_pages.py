@@ -16,6 +16,7 @@ from ..db import get_session
 from ..errors import Problem, from_validation_error
 from ..models import Agreement, Dataset, Organization
 from ..node import contract_context
+from ..responses import csv_attachment
 from ..schemas.usage import UsageQuery
 from ..services import usage_reports
 from ..services.actors import Actor
@@ -47,11 +48,7 @@ def agreement_usage_csv(agreement_id: str) -> Response:
     if problem is not None:
         raise problem
     report = _report(agreement_id, query)
-    return Response(
-        usage_reports.to_csv(report),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{usage_reports.csv_filename(report)}"'},
-    )
+    return csv_attachment(usage_reports.to_csv(report), usage_reports.csv_filename(report))
 
 
 def _query() -> tuple[UsageQuery, Problem | None]:
