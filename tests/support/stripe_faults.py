@@ -17,11 +17,12 @@ import json
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import requests
+
+from .loopback import LoopbackServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"}
 
@@ -61,7 +62,7 @@ class Recorded:
     body: str
 
 
-class FaultyProxy:
+class FaultyProxy(LoopbackServer):
     """A loopback HTTP server that answers with scripted faults first, then forwards to ``upstream``."""
 
     def __init__(self, upstream: str, faults: Iterable[Fault] = ()) -> None:
@@ -70,22 +71,7 @@ class FaultyProxy:
         self.requests: list[Recorded] = []
         self._forwarded: list[Recorded] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        # a short poll interval: shutdown() waits for the serving loop to look
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def __enter__(self) -> FaultyProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        super().__init__(self._handler())
 
     def forwarded(self) -> list[Recorded]:
         """The requests that reached the upstream server (those that met no fault)."""

@@ -26,13 +26,14 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
+
+from .loopback import LoopbackServer
 
 RECORDED = Path(__file__).with_name("stripe_recorded")
 #: the connected accounts (providers) the fake knows unless told otherwise
@@ -52,7 +53,7 @@ class Answer:
     body: dict[str, Any]
 
 
-class StripeTransfersFake:
+class StripeTransfersFake(LoopbackServer):
     """A fake of Stripe's transfers endpoint on 127.0.0.1; see the module's description."""
 
     def __init__(
@@ -64,21 +65,7 @@ class StripeTransfersFake:
         self.requests: list[dict[str, Any]] = []
         self._replays: dict[str, tuple[list[tuple[str, str]], Answer]] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def __enter__(self) -> StripeTransfersFake:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        super().__init__(self._handler())
 
     def answer(self, method: str, path: str, headers: Mapping[str, str], body: str) -> tuple[Answer, bool]:
         """The answer to one request, and whether it is a replay of an earlier one."""
